@@ -1,0 +1,48 @@
+"""The ``genbench`` command. Each sub-command lives in its own module of this package."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from genbench import __version__
+from genbench.errors import GenbenchError
+
+# Modules whose ``commands`` list is added to the top-level group, in help order.
+COMMAND_MODULES = (
+    "genbench.cli.registry_commands",
+    "genbench.cli.scaffold",
+)
+
+
+class _Group(click.Group):
+    """Prints a ``GenbenchError`` as one actionable line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except GenbenchError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="genbench")
+def cli() -> None:
+    """Benchmark image generative models: one registry of plugins, one way to score."""
+
+
+def _build() -> click.Group:
+    for name in COMMAND_MODULES:
+        for command in importlib.import_module(name).commands:
+            cli.add_command(command)
+    from genbench.plugins import add_plugin_commands
+
+    add_plugin_commands(cli)
+    return cli
+
+
+def main(argv: list[str] | None = None) -> None:
+    _build().main(args=argv, prog_name="genbench")

@@ -1,0 +1,87 @@
+"""``genbench models`` and ``genbench plugins``: what is installed, and what broke."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any
+
+import click
+
+from genbench.plugins import get_registry
+
+
+def spec_as_dict(spec: Any) -> dict[str, Any]:
+    """A spec as JSON-ready data: callables are left out, nested specs become dicts."""
+    out: dict[str, Any] = {}
+    for f in fields(spec):
+        value = getattr(spec, f.name)
+        if isinstance(value, Callable):  # type: ignore[arg-type]  # typing.Callable works with isinstance
+            continue
+        if hasattr(value, "__dataclass_fields__"):
+            value = spec_as_dict(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif hasattr(value, "items"):
+            value = dict(value)
+        out[f.name] = value
+    return out
+
+
+def echo_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """A plain left-aligned table, one row per line."""
+    widths = {c: max([len(c)] + [len(str(r.get(c, ""))) for r in rows]) for c in columns}
+    click.echo("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip())
+    for row in rows:
+        click.echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns).rstrip())
+
+
+@click.command("models")
+@click.argument("pattern", default="all")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+def models(pattern: str, as_json: bool) -> None:
+    """List registered models matching PATTERN (globs, comma lists, family:NAME)."""
+    registry = get_registry()
+    specs = registry.models.select(pattern) if len(registry.models) else []
+    rows = [spec_as_dict(s) for s in specs]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        echo_table(rows, ["name", "family", "task", "dataset", "plugin"])
+    _warn_broken_plugins(registry)
+
+
+@click.command("plugins")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+def plugins(as_json: bool) -> None:
+    """List loaded plugins: version, hooks, what each registered, status and error."""
+    records = [r.as_dict() for r in get_registry().plugins.values()]
+    if as_json:
+        click.echo(json.dumps(records, indent=2))
+        return
+    rows = [
+        {
+            "name": r["name"] if not r["builtin"] else r["module"],
+            "version": r["version"],
+            "models": len(r["registered"].get("model", [])),
+            "status": r["status"],
+            "error": "; ".join(f"{e['phase']}: {e['error']}" for e in r["errors"])[:120],
+        }
+        for r in records
+    ]
+    echo_table(rows, ["name", "version", "models", "status", "error"])
+
+
+def _warn_broken_plugins(registry: Any) -> None:
+    broken = [r for r in registry.plugins.values() if r.status == "error"]
+    for record in broken:
+        first = record.errors[0]
+        click.echo(
+            f"warning: plugin {record.name} ({first['phase']}): {first['error']}"
+            " — see `genbench plugins`",
+            err=True,
+        )
+
+
+commands = [models, plugins]

@@ -1,0 +1,1 @@
+"""Datasets: embedded ones (digits, shapes), user image sets and local archives."""

@@ -1,0 +1,1 @@
+"""Feature extractors and the spaces metrics are computed in."""

@@ -1,0 +1,1 @@
+"""Built-in features, registered through the plugin hooks like any third-party plugin."""

@@ -1,0 +1,1 @@
+"""Metrics: exact, streaming, and checked against the reference implementations."""

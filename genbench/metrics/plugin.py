@@ -1,0 +1,1 @@
+"""Built-in metrics, registered through the plugin hooks like any third-party plugin."""

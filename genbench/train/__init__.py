@@ -1,0 +1,1 @@
+"""Shared training utilities for family plugins: checkpoint I/O and training loops."""
