@@ -85,13 +85,15 @@ class SampleRequest:
 
     ``seeds`` holds one int per sample. By task, ``labels`` (class-conditional),
     ``inputs`` (uint8 images (n, C, H, W), translation) or ``prompts`` (text-to-image)
-    carry the condition of each sample, aligned with ``seeds``.
+    carry the condition of each sample, aligned with ``seeds``. ``indices`` are the
+    samples' positions in the run (0..n-1); only baselines that replay a dataset use them.
     """
 
     seeds: Sequence[int]
     labels: Sequence[int] | None = None
     inputs: torch.Tensor | None = None
     prompts: Sequence[str] | None = None
+    indices: Sequence[int] | None = None
 
     def __len__(self) -> int:
         return len(self.seeds)
@@ -178,7 +180,8 @@ class DatasetSpec:
 
     ``load(split)`` returns a ``DatasetSplit``. ``reference_split`` is what generated samples
     are compared with; ``heldout_split`` holds real images a model never saw (the oracle).
-    ``n_samples`` is the default number of samples a benchmark draws on this dataset.
+    ``n_samples`` is the default number of samples a benchmark draws on this dataset, and
+    ``n_reference`` the number of reference images (None: the whole reference split).
     """
 
     name: str
@@ -193,6 +196,7 @@ class DatasetSpec:
     reference_split: str = "train"
     heldout_split: str = "test"
     n_samples: int = 1000
+    n_reference: int | None = None
     citation: str = ""
     license: str = ""
     description: str = ""
