@@ -267,7 +267,7 @@ class FeatureExtractorSpec:
         _check(bool(self.resize_modes), self, "resize_modes", "must list at least one mode")
 
 
-METRIC_INPUTS = ("features", "logits", "labels", "images", "targets", "train_features")
+METRIC_INPUTS = ("features", "logits", "labels", "images", "targets", "train_features", "prompts")
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,8 @@ class MetricInputs:
     ``real`` and ``fake`` map extractor outputs (``"features"``, ``"logits"``) to arrays of
     shape (n, d). ``labels`` are the labels requested of the model (class-conditional),
     ``images`` the generated uint8 images and ``targets`` their ground truth (paired
-    translation), ``train`` the extractor outputs on the training split (memorization).
+    translation), ``train`` the extractor outputs on the training split (memorization),
+    ``prompts`` the prompt each generated image was asked for (text-to-image).
     """
 
     real: Mapping[str, np.ndarray] = field(default_factory=dict)
@@ -287,6 +288,7 @@ class MetricInputs:
     targets: np.ndarray | None = None
     train: Mapping[str, np.ndarray] = field(default_factory=dict)
     seed: int = 0
+    prompts: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)
