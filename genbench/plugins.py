@@ -8,6 +8,7 @@ distribution or entry-point names; empty means none) selects third-party plugins
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 from collections.abc import Callable
@@ -62,7 +63,8 @@ def _fail(record: PluginRecord, phase: str, error: BaseException) -> None:
 
 def _import(record: PluginRecord, load: Callable[[], Any]) -> ModuleType | None:
     try:
-        return load()  # type: ignore[no-any-return]
+        module: ModuleType = load()
+        return module
     except Exception as error:  # any failure of third-party code is recorded, not fatal
         _fail(record, "import", error)
         return None
@@ -74,13 +76,13 @@ def plugin_manager() -> pluggy.PluginManager:
     return manager
 
 
-def _discover() -> list[tuple[PluginRecord, ModuleType]]:
+def _discover() -> list[tuple[PluginRecord, ModuleType | None]]:
     from genbench import __version__
 
-    found: list[tuple[PluginRecord, ModuleType]] = []
+    found: list[tuple[PluginRecord, ModuleType | None]] = []
     for name in BUILTIN_PLUGINS:
         record = PluginRecord("genbench", __version__, name, builtin=True)
-        module = _import(record, lambda name=name: importlib.import_module(name))
+        module = _import(record, functools.partial(importlib.import_module, name))
         if module is not None:
             found.append((record, module))
     for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
@@ -90,7 +92,7 @@ def _discover() -> list[tuple[PluginRecord, ModuleType]]:
         version = ep.dist.version if ep.dist else "unknown"
         record = PluginRecord(dist, version, ep.value)
         module = _import(record, ep.load)
-        found.append((record, module))  # type: ignore[arg-type]  # None marks a failed import
+        found.append((record, module))  # None marks a failed import
     return found
 
 
@@ -115,7 +117,21 @@ def load_registry() -> Registry:
         except Exception as error:  # pluggy validates hook names and signatures
             _fail(record, "register", error)
             continue
-        record.hooks = [h for h in (*REGISTER_HOOKS, "genbench_register_commands") if hasattr(module, h)]
+        known = (*REGISTER_HOOKS, "genbench_register_commands")
+        unknown = [
+            n
+            for n in dir(module)
+            if hasattr(getattr(module, n), "genbench_impl") and n not in known
+        ]
+        if unknown:
+            _fail(
+                record,
+                "register",
+                PluginError(
+                    f"unknown hook(s) {', '.join(unknown)}; the hooks are {', '.join(known)}"
+                ),
+            )
+        record.hooks = [h for h in known if hasattr(module, h)]
         for hook_name, kind in REGISTER_HOOKS.items():
             hook = getattr(module, hook_name, None)
             if hook is None:
@@ -146,9 +162,8 @@ def reset_registry() -> None:
 
 def add_plugin_commands(cli: Any) -> None:
     """Let each plugin add CLI commands through ``genbench_register_commands``."""
-    registry = get_registry()
+    get_registry()  # loads the plugin modules once
     for record, module in _modules:
         hook = getattr(module, "genbench_register_commands", None)
         if hook is not None and record.status == "ok":
             _call(record, hook, "genbench_register_commands", cli=cli)
-    del registry

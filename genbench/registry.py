@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -61,7 +61,7 @@ class Catalog(Generic[S]):
     def __contains__(self, name: object) -> bool:
         return name in self._specs
 
-    def __iter__(self):  # type: ignore[no-untyped-def]  # a plain iterator over specs
+    def __iter__(self) -> Iterator[S]:
         return iter(self._specs.values())
 
     def __len__(self) -> int:
@@ -79,7 +79,9 @@ class Catalog(Generic[S]):
         except KeyError:
             raise UnknownNameError(self.kind.replace("_", "-"), name, self._specs) from None
 
-    def select(self, patterns: str | Iterable[str] = "all", exclude: str | Iterable[str] = ()) -> list[S]:
+    def select(
+        self, patterns: str | Iterable[str] = "all", exclude: str | Iterable[str] = ()
+    ) -> list[S]:
         """Specs matching any pattern and no exclusion; a pattern matching nothing is an error."""
         chosen = self._match(_split(patterns), strict=True)
         dropped = {id(s) for s in self._match(_split(exclude), strict=False)}
@@ -130,12 +132,18 @@ class Registry:
         """Validate, tag and store one spec; a problem is recorded on ``plugin``."""
         expected = SPEC_KINDS[kind]
         if not isinstance(spec, expected):
-            plugin.fail("register", f"registered a {type(spec).__name__} as a {kind}; expected genbench.{expected.__name__}")
+            plugin.fail(
+                "register",
+                f"registered a {type(spec).__name__} as a {kind};"
+                f" expected genbench.{expected.__name__}",
+            )
             return
         catalog = self.catalog(kind)
         if spec.name in catalog:
             owner = catalog.get(spec.name).plugin
-            plugin.fail("register", f"{kind} name {spec.name!r} is already registered by {owner}; rename it")
+            plugin.fail(
+                "register", f"{kind} name {spec.name!r} is already registered by {owner}; rename it"
+            )
             return
         catalog.add(dataclasses.replace(spec, plugin=plugin.name, plugin_version=plugin.version))
         plugin.registered.setdefault(kind, []).append(spec.name)

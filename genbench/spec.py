@@ -322,7 +322,7 @@ class MetricSpec:
         _check(all(t in TASKS for t in self.tasks), self, "tasks", f"must be among {TASKS}")
 
 
-SPEC_KINDS = {
+SPEC_KINDS: dict[str, type[Any]] = {
     "model": ModelSpec,
     "dataset": DatasetSpec,
     "feature_extractor": FeatureExtractorSpec,

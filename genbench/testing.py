@@ -50,8 +50,10 @@ def _conditions(spec: ModelSpec, n: int, variant: int) -> dict[str, Any]:
 
 
 def _subset(conditions: dict[str, Any], index: list[int]) -> dict[str, Any]:
-    return {key: (value[index] if hasattr(value, "shape") else [value[i] for i in index])
-            for key, value in conditions.items()}
+    return {
+        key: (value[index] if hasattr(value, "shape") else [value[i] for i in index])
+        for key, value in conditions.items()
+    }
 
 
 def check_output(spec: ModelSpec, images: Any, n: int) -> None:
@@ -87,17 +89,24 @@ def assert_model_conforms(model: ModelSpec | str, *, device: str = "cpu", n: int
         if not torch.equal(first, again):
             _fail(spec, "the same seeds gave different pixels; draw noise with genbench.seeding")
         order = [n - 1, 2, 0]
-        shuffled = generator.sample(SampleRequest(seeds=[seeds[i] for i in order], **_subset(conditions, order))).cpu()
+        shuffled = generator.sample(
+            SampleRequest(seeds=[seeds[i] for i in order], **_subset(conditions, order))
+        ).cpu()
         if not torch.equal(shuffled, first[order]):
-            _fail(spec, "a sample changed when drawn in another batch; sample i may depend only "
-                        "on seeds[i] and its condition (use genbench.seeding.PerSampleNoise)")
+            _fail(
+                spec,
+                "a sample changed when drawn in another batch; sample i may depend only "
+                "on seeds[i] and its condition (use genbench.seeding.PerSampleNoise)",
+            )
         alone = generator.sample(SampleRequest(seeds=[seeds[1]], **_subset(conditions, [1]))).cpu()
         if not torch.equal(alone[0], first[1]):
             _fail(spec, "a sample drawn alone differs from the same seed in a batch")
         if torch.equal(first[0], first[1]) or first.float().std() == 0:
             _fail(spec, "different seeds gave identical or constant images")
         if spec.task != "unconditional":
-            other = generator.sample(SampleRequest(seeds=seeds, **_conditions(spec, n, variant=1))).cpu()
+            other = generator.sample(
+                SampleRequest(seeds=seeds, **_conditions(spec, n, variant=1))
+            ).cpu()
             if torch.equal(other, first):
                 _fail(spec, f"changing the {spec.task} condition did not change the output")
 

@@ -14,6 +14,7 @@ from genbench.errors import GenbenchError
 COMMAND_MODULES = (
     "genbench.cli.registry_commands",
     "genbench.cli.scaffold",
+    "genbench.cli.train",
 )
 
 
@@ -34,7 +35,8 @@ def cli() -> None:
     """Benchmark image generative models: one registry of plugins, one way to score."""
 
 
-def _build() -> click.Group:
+def build_cli() -> click.Group:
+    """The top-level group with the built-in commands and those plugins add."""
     for name in COMMAND_MODULES:
         for command in importlib.import_module(name).commands:
             cli.add_command(command)
@@ -45,4 +47,4 @@ def _build() -> click.Group:
 
 
 def main(argv: list[str] | None = None) -> None:
-    _build().main(args=argv, prog_name="genbench")
+    build_cli().main(args=argv, prog_name="genbench")

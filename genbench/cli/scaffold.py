@@ -9,7 +9,7 @@ import click
 
 from genbench.errors import GenbenchError
 
-_PYPROJECT = '''[build-system]
+_PYPROJECT = """[build-system]
 requires = ["setuptools>=68"]
 build-backend = "setuptools.build_meta"
 
@@ -25,7 +25,7 @@ dependencies = ["genbench>=0.1", "torch>=2.2"]
 
 [tool.setuptools.packages.find]
 include = ["genbench_{module}*"]
-'''
+"""
 
 _PLUGIN = '''"""Registers the {name} models with genbench."""
 
@@ -79,14 +79,14 @@ class TinyGenerator(nn.Module):
         return ((x + 1) * 127.5).round().clamp(0, 255).to(torch.uint8)
 '''
 
-_TEST = '''from genbench.testing import assert_model_conforms
+_TEST = """from genbench.testing import assert_model_conforms
 
 
 def test_tiny_model_conforms():
     assert_model_conforms("{name}.tiny")
-'''
+"""
 
-_README = '''# genbench-{name}
+_README = """# genbench-{name}
 
 A [genbench](https://pypi.org/project/genbench/) plugin registering the `{name}` model family.
 
@@ -97,7 +97,7 @@ A [genbench](https://pypi.org/project/genbench/) plugin registering the `{name}`
 `genbench_{module}/plugin.py` registers the models (cheap: no torch at registration),
 `genbench_{module}/model.py` holds the network. Sample i must depend only on `seeds[i]`:
 draw noise with `genbench.seeding.PerSampleNoise`. `tests/` runs genbench's conformance kit.
-'''
+"""
 
 
 def scaffold(name: str, directory: Path) -> list[Path]:

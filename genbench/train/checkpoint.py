@@ -25,7 +25,9 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def save_checkpoint(path: str | os.PathLike[str], tensors: dict[str, Any], config: dict[str, Any]) -> str:
+def save_checkpoint(
+    path: str | os.PathLike[str], tensors: dict[str, Any], config: dict[str, Any]
+) -> str:
     """Write ``tensors`` and ``config`` atomically; returns the file's sha256."""
     from safetensors.torch import save_file
 
@@ -40,7 +42,9 @@ def save_checkpoint(path: str | os.PathLike[str], tensors: dict[str, Any], confi
     return sha256_file(target)
 
 
-def load_checkpoint(path: str | os.PathLike[str], *, sha256: str | None = None, device: str = "cpu") -> tuple[dict[str, Any], dict[str, Any]]:
+def load_checkpoint(
+    path: str | os.PathLike[str], *, sha256: str | None = None, device: str = "cpu"
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Read a checkpoint written by :func:`save_checkpoint`: (tensors, config).
 
     With ``sha256``, a file whose digest differs is refused.
@@ -60,5 +64,7 @@ def load_checkpoint(path: str | os.PathLike[str], *, sha256: str | None = None, 
             tensors = {key: handle.get_tensor(key) for key in handle.keys()}  # noqa: SIM118  # safe_open is no dict
             metadata = handle.metadata() or {}
     except SafetensorError as error:
-        raise GenbenchError(f"checkpoint {source} is not a valid safetensors file: {error}") from error
+        raise GenbenchError(
+            f"checkpoint {source} is not a valid safetensors file: {error}"
+        ) from error
     return tensors, json.loads(metadata.get(CONFIG_KEY, "{}"))

@@ -1,0 +1,50 @@
+"""The hook contract is documented, and every registered model passes the conformance kit."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+import genbench
+from genbench import hookspecs
+from genbench.testing import assert_model_conforms
+
+HOOKS = [
+    name
+    for name, _ in inspect.getmembers(hookspecs, inspect.isfunction)
+    if name.startswith("genbench_")
+]
+GUIDE = Path(__file__).parents[1] / "docs" / "plugins.md"
+
+
+def test_there_are_hooks() -> None:
+    assert {
+        "genbench_register_models",
+        "genbench_register_datasets",
+        "genbench_register_feature_extractors",
+        "genbench_register_metrics",
+        "genbench_register_commands",
+    } <= set(HOOKS)
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_is_documented(hook: str) -> None:
+    function = getattr(hookspecs, hook)
+    doc = inspect.getdoc(function) or ""
+    for parameter in inspect.signature(function).parameters:
+        assert f":param {parameter}:" in doc, f"{hook}: document parameter {parameter!r}"
+    assert ".. versionadded::" in doc, f"{hook}: say since which version it exists"
+    assert function.__annotations__, f"{hook}: type the hook"
+    assert f"`{hook}" in GUIDE.read_text(), f"{hook}: describe it in docs/plugins.md"
+
+
+@pytest.mark.parametrize("name", genbench.get_registry().models.names())
+def test_registered_model_conforms(name: str) -> None:
+    assert_model_conforms(name)
+
+
+def test_no_installed_plugin_is_broken() -> None:
+    broken = {n: r.errors for n, r in genbench.get_registry().plugins.items() if r.status != "ok"}
+    assert not broken
