@@ -1,0 +1,172 @@
+"""Image files (folders, zip archives) decoded lazily into uint8 arrays.
+
+A set is listed when it is opened and decoded when items are read. Every image of a set
+must have the size and channel count of the first one; grey images (PIL modes 1, L, LA,
+I, F) give one channel, everything else is converted to RGB.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+
+from genbench.data.splits import as_indices, check_field
+from genbench.errors import GenbenchError
+
+EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".bmp")
+_GREY_MODES = {"1", "L", "LA", "I", "I;16", "F"}
+
+
+def is_image_name(name: str) -> bool:
+    return name.lower().endswith(EXTENSIONS) and not PurePosixPath(name).name.startswith(".")
+
+
+def decode_image(data: bytes, name: str) -> np.ndarray:
+    """Encoded image bytes → uint8 (C, H, W); a ``GenbenchError`` names ``name`` on failure."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            if image.mode in ("I", "I;16", "F"):
+                raise GenbenchError(
+                    f"{name} is a {image.mode} (16-bit or float) image; save it as 8-bit."
+                )
+            converted = image.convert("L" if image.mode in _GREY_MODES else "RGB")
+    except GenbenchError:
+        raise
+    except Exception as error:  # PIL raises OSError, SyntaxError, ValueError, ... by format
+        raise GenbenchError(
+            f"cannot decode image {name}: {error}. Replace or delete the file, or skip "
+            "unreadable files with skip_bad=True (--skip-bad)."
+        ) from error
+    array = np.asarray(converted, dtype=np.uint8)
+    return array[None] if array.ndim == 2 else array.transpose(2, 0, 1)
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    """One image of a set: its display name and how to get its bytes."""
+
+    name: str
+    read_bytes: Callable[[], bytes]
+
+
+def list_folder(root: Path) -> list[tuple[str, ImageFile]]:
+    """Image files under ``root`` (recursive), as (path relative to root, file), sorted."""
+    found = [p for p in root.rglob("*") if p.is_file() and is_image_name(p.name)]
+    return sorted(
+        ((p.relative_to(root).as_posix(), ImageFile(str(p), p.read_bytes)) for p in found),
+        key=lambda item: item[0],
+    )
+
+
+def list_zip(path: Path) -> list[tuple[str, ImageFile]]:
+    """Image members of a zip archive, as (member name, file), sorted by name."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist() if is_image_name(m) and "__MACOSX" not in m]
+    except (OSError, zipfile.BadZipFile) as error:
+        raise GenbenchError(
+            f"cannot read zip archive {path}: {error}. Check that the file is a complete zip."
+        ) from error
+
+    def reader(member: str) -> Callable[[], bytes]:
+        def read() -> bytes:
+            with zipfile.ZipFile(path) as archive:
+                return archive.read(member)
+
+        return read
+
+    return [(m, ImageFile(f"{path}:{m}", reader(m))) for m in sorted(members)]
+
+
+class ImageFileSplit:
+    """A split whose ``image`` field (and any other image fields) are decoded on read.
+
+    ``files`` maps each image field to one ``ImageFile`` per item; ``labels`` (optional)
+    gives the ``label`` field. With ``skip_bad=True`` every file is decoded once when the
+    split is made and items with an undecodable file are dropped; ``skipped`` lists them.
+    """
+
+    def __init__(
+        self,
+        files: dict[str, list[ImageFile]],
+        name: str,
+        labels: np.ndarray | None = None,
+        skip_bad: bool = False,
+    ) -> None:
+        self.name = name
+        self.skipped: list[str] = []
+        if skip_bad:
+            files, labels = self._drop_bad(files, labels)
+        self._files = files
+        self._labels = labels
+        self.fields = (*files, "label") if labels is not None else tuple(files)
+        self._length = len(files["image"])
+        if self._length == 0:
+            raise GenbenchError(f"{name} holds no readable images ({', '.join(EXTENSIONS)}).")
+        self._first: dict[str, tuple[str, tuple[int, ...]]] = {}
+
+    def _drop_bad(
+        self, files: dict[str, list[ImageFile]], labels: np.ndarray | None
+    ) -> tuple[dict[str, list[ImageFile]], np.ndarray | None]:
+        keep = []
+        for i in range(len(files["image"])):
+            try:
+                for column in files.values():
+                    decode_image(column[i].read_bytes(), column[i].name)
+                keep.append(i)
+            except (GenbenchError, OSError) as error:
+                self.skipped.append(str(error))
+        kept = {field: [column[i] for i in keep] for field, column in files.items()}
+        return kept, (labels[keep] if labels is not None else None)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __repr__(self) -> str:
+        return f"<ImageFileSplit {self.name} n={len(self)} fields={','.join(self.fields)}>"
+
+    def names(self, field: str = "image") -> list[str]:
+        """The file behind each item of an image field."""
+        return [f.name for f in self._files[field]]
+
+    def read(self, field: str, indices: Sequence[int] | np.ndarray) -> np.ndarray:
+        check_field(self.name, field, self.fields)
+        index = as_indices(indices, len(self), self.name)
+        if field == "label":
+            assert self._labels is not None
+            return self._labels[index]
+        if field not in self._first:
+            self._first[field] = (self._files[field][0].name, self._decode(field, 0).shape)
+        first_name, shape = self._first[field]
+        out = np.empty((len(index), *shape), dtype=np.uint8)
+        for row, i in enumerate(index):
+            image = self._decode(field, int(i))
+            if image.shape != shape:
+                raise GenbenchError(
+                    f"{self._files[field][i].name} is {_describe(image.shape)} but {first_name} "
+                    f"is {_describe(shape)}; all images of a set must share size and channel "
+                    "count. Convert them (e.g. all to RGB at one size) first."
+                )
+            out[row] = image
+        return out
+
+    def _decode(self, field: str, i: int) -> np.ndarray:
+        file = self._files[field][i]
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise GenbenchError(f"cannot read {file.name}: {error}") from error
+        return decode_image(data, file.name)
+
+
+def _describe(shape: tuple[int, ...]) -> str:
+    channels, height, width = shape
+    return f"{height}×{width} with {channels} channel{'s' if channels > 1 else ''}"

@@ -1,0 +1,43 @@
+"""Dataset files in the store (``GENBENCH_HOME/datasets``), written atomically.
+
+A cache entry is written to a temporary name beside its final one and renamed into
+place, so a reader in another process sees either nothing or a complete file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from genbench.home import subdir
+
+
+def cache_path(name: str) -> Path:
+    """Where a cache entry named ``name`` (e.g. ``digits-v1.npz``) lives in the store."""
+    return subdir("datasets") / name
+
+
+def save_arrays_atomic(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
+    """Write arrays as an uncompressed ``.npz`` at ``path``, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            np.savez(file, **arrays)  # type: ignore[arg-type]  # numpy's stub wants positional arrays
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_arrays(path: Path) -> dict[str, np.ndarray] | None:
+    """The arrays of a cache entry, or None when it is absent or unreadable (then rebuilt)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {key: data[key] for key in data.files}
+    except (OSError, ValueError, EOFError):
+        return None
