@@ -143,12 +143,13 @@ class ImageFileSplit:
         if field == "label":
             assert self._labels is not None
             return self._labels[index]
-        if field not in self._first:
-            self._first[field] = (self._files[field][0].name, self._decode(field, 0).shape)
-        first_name, shape = self._first[field]
+        images = [self._decode(field, int(i)) for i in index]
+        if field not in self._first and images:
+            # The first image decoded fixes the shape every later read must have.
+            self._first[field] = (self._files[field][int(index[0])].name, images[0].shape)
+        first_name, shape = self._first.get(field, ("", (0, 0, 0)))
         out = np.empty((len(index), *shape), dtype=np.uint8)
-        for row, i in enumerate(index):
-            image = self._decode(field, int(i))
+        for row, (i, image) in enumerate(zip(index, images, strict=True)):
             if image.shape != shape:
                 raise GenbenchError(
                     f"{self._files[field][i].name} is {_describe(image.shape)} but {first_name} "
