@@ -15,6 +15,10 @@ COMMAND_MODULES = (
     "genbench.cli.registry_commands",
     "genbench.cli.scaffold",
     "genbench.cli.train",
+    "genbench.cli.features_cmd",
+    "genbench.cli.weights_cmd",
+    "genbench.cli.run",
+    "genbench.cli.leaderboard",
 )
 
 

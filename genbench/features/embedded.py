@@ -1,0 +1,119 @@
+"""The embedded feature nets (``digits-cnn``, ``shapes-cnn``): small CNN classifiers.
+
+They play the role Inception plays for ImageNet-sized data, as MNIST-FID practice does:
+features are the penultimate layer, logits serve classifier accuracy and an Inception-score
+analogue. The architecture is stored in the weights file's metadata, so the file alone
+rebuilds the net.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from genbench.errors import GenbenchError
+from genbench.train.checkpoint import load_checkpoint
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    """Everything that shapes the net; saved with its weights."""
+
+    channels: int
+    resolution: int
+    num_classes: int
+    width: int = 32
+    features: int = 128
+
+
+class Classifier(nn.Module):
+    """Two conv stages (each two 3×3 convs and a 2× max-pool), an embedding, a linear head.
+
+    Takes float images in [0, 1] at the configured size; ``features`` is the ReLU'd
+    embedding, ``logits`` the class scores.
+    """
+
+    def __init__(self, config: ClassifierConfig) -> None:
+        super().__init__()
+        self.config = config
+        w = config.width
+
+        def stage(cin: int, cout: int) -> list[nn.Module]:
+            return [
+                nn.Conv2d(cin, cout, 3, padding=1),
+                nn.ReLU(),
+                nn.Conv2d(cout, cout, 3, padding=1),
+                nn.ReLU(),
+                nn.MaxPool2d(2),
+            ]
+
+        self.body = nn.Sequential(*stage(config.channels, w), *stage(w, 2 * w), nn.Flatten())
+        self.embed = nn.Linear(2 * w * (config.resolution // 4) ** 2, config.features)
+        self.dropout = nn.Dropout(0.3)
+        self.head = nn.Linear(config.features, config.num_classes)
+
+    def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+        features = F.relu(self.embed(self.body(images)))
+        return {"features": features, "logits": self.head(self.dropout(features))}
+
+
+def prepare(images: torch.Tensor, channels: int, resolution: int) -> torch.Tensor:
+    """uint8 (n, C, H, W) → float [0, 1] with the net's channels and size.
+
+    RGB becomes grey by the ITU-R 601 luma weights, grey becomes RGB by repetition; other
+    sizes are resized bilinearly with antialiasing (images already at size are untouched).
+    """
+    x = images.float() / 255.0
+    if x.shape[1] == 3 and channels == 1:
+        luma = torch.tensor([0.299, 0.587, 0.114], device=x.device).view(1, 3, 1, 1)
+        x = (x * luma).sum(dim=1, keepdim=True)
+    elif x.shape[1] == 1 and channels == 3:
+        x = x.expand(-1, 3, -1, -1)
+    if x.shape[-2:] != (resolution, resolution):
+        x = F.interpolate(x, size=(resolution, resolution), mode="bilinear", antialias=True)
+    return x
+
+
+class EmbeddedExtractor(nn.Module):
+    """uint8 images of any size and channel count → the classifier's outputs."""
+
+    def __init__(self, classifier: Classifier) -> None:
+        super().__init__()
+        self.classifier = classifier.eval()
+
+    def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+        config = self.classifier.config
+        return self.classifier(prepare(images, config.channels, config.resolution))
+
+
+def config_dict(config: ClassifierConfig) -> dict[str, Any]:
+    return asdict(config)
+
+
+def load_classifier(path: Path, device: str = "cpu") -> Classifier:
+    """Rebuild the classifier from a weights file written by ``genbench features train``."""
+    tensors, saved = load_checkpoint(path, device="cpu")
+    try:
+        config = ClassifierConfig(**saved["architecture"])
+    except (KeyError, TypeError) as error:
+        raise GenbenchError(
+            f"{path} has no embedded-net architecture in its metadata; it was not written by"
+            " `genbench features train`"
+        ) from error
+    net = Classifier(config)
+    net.load_state_dict(tensors)
+    return net.to(device).eval()
+
+
+def load_embedded(
+    device: str, resize: str = "bilinear", weights_path: Path | None = None
+) -> EmbeddedExtractor:
+    """``FeatureExtractorSpec.load`` of the embedded nets."""
+    if weights_path is None:
+        raise GenbenchError("embedded feature nets need their weights file")
+    return EmbeddedExtractor(load_classifier(Path(weights_path), device)).to(device)

@@ -1,0 +1,226 @@
+"""The weights store: every weights file genbench reads, addressed by its sha256.
+
+A file is found, in order: a ``--weights NAME=PATH`` override (the user's explicit choice,
+used as given and recorded by its own sha256), the file a package ships (``Weights.path``),
+the store ``GENBENCH_HOME/weights/<sha256>/<filename>``, and last a download from
+``Weights.urls`` unless ``GENBENCH_OFFLINE=1``. Whatever comes from a package, the store or
+the network is checked against the registered sha256 and refused on a mismatch. A missing
+file is an error naming it and the command that provides it: nothing falls back to random
+weights. Files load with safetensors or ``torch.load(weights_only=True)``, never pickle.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import urllib.request
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from genbench.errors import GenbenchError, UnknownNameError
+from genbench.home import offline, subdir
+from genbench.spec import Weights
+from genbench.train.checkpoint import sha256_file
+
+if TYPE_CHECKING:
+    import torch
+
+# Files genbench knows that no registered spec ships (the LPIPS backbones are read by a
+# metric, not a feature extractor). The feature extractors' own files come from their specs.
+LPIPS_ALEXNET = Weights(
+    name="lpips-alexnet",
+    filename="alexnet-owt-7be5be79.pth",
+    sha256="7be5be791159472b1fbf3c69796f7cb30dca7ad8466c2df70058c37116cdee02",
+    urls=("https://download.pytorch.org/models/alexnet-owt-7be5be79.pth",),
+    size=244408911,
+    license="BSD-3-Clause (torchvision ImageNet weights)",
+)
+LPIPS_VGG16 = Weights(
+    name="lpips-vgg16",
+    filename="vgg16-397923af.pth",
+    sha256="397923af8e79cdbb6a7127f12361acd7a2f83e06b05044ddf496e83de57a5bf0",
+    urls=("https://download.pytorch.org/models/vgg16-397923af.pth",),
+    size=553433881,
+    license="BSD-3-Clause (torchvision ImageNet weights)",
+)
+STANDALONE_WEIGHTS = (LPIPS_ALEXNET, LPIPS_VGG16)
+
+# ``--weights NAME=PATH`` for this process (set by the CLI, read by ``resolve``).
+_overrides: dict[str, Path] = {}
+# sha256 of files already hashed in this process, keyed by (path, size, mtime).
+_digests: dict[tuple[str, int, int], str] = {}
+
+
+def known_weights() -> dict[str, Weights]:
+    """Every weights file genbench knows: standalone ones and those of registered specs."""
+    from genbench.plugins import get_registry
+
+    registry = get_registry()
+    found = {w.name: w for w in STANDALONE_WEIGHTS}
+    for catalog in (registry.feature_extractors, registry.models):
+        for spec in catalog:
+            if spec.weights is not None:
+                found.setdefault(spec.weights.name, spec.weights)
+    return found
+
+
+def lookup(weights: Weights | str) -> Weights:
+    if isinstance(weights, Weights):
+        return weights
+    known = known_weights()
+    if weights not in known:
+        raise UnknownNameError("weight", weights, known)
+    return known[weights]
+
+
+def set_overrides(pairs: Iterable[str] | Mapping[str, str | os.PathLike[str]]) -> None:
+    """Use these files instead of the registered ones, e.g. ``["inception-v3-fid=./w.pth"]``.
+
+    Replaces earlier overrides; an empty argument clears them.
+    """
+    items = pairs.items() if isinstance(pairs, Mapping) else (_split_pair(p) for p in pairs)
+    parsed: dict[str, Path] = {}
+    for name, value in items:
+        path = Path(value).expanduser()
+        if not path.is_file():
+            raise GenbenchError(f"--weights {name}={value}: no such file")
+        parsed[name] = path.resolve()
+    _overrides.clear()
+    _overrides.update(parsed)
+
+
+def _split_pair(pair: str) -> tuple[str, str]:
+    name, sep, value = pair.partition("=")
+    if not sep or not name or not value:
+        raise GenbenchError(f"--weights expects NAME=PATH, got {pair!r}")
+    return name, value
+
+
+def store_path(weights: Weights) -> Path:
+    """Where the store keeps (or would keep) this file."""
+    return subdir("weights") / weights.sha256 / weights.filename
+
+
+def digest(path: Path) -> str:
+    """The file's sha256, hashed once per process unless the file changes."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _digests:
+        _digests[key] = sha256_file(path)
+    return _digests[key]
+
+
+def _checked(weights: Weights, path: Path, origin: str) -> Path:
+    actual = digest(path)
+    if actual != weights.sha256:
+        raise GenbenchError(
+            f"weights {weights.name!r}: {origin} {path} has sha256 {actual}, expected"
+            f" {weights.sha256}; the file is corrupt or another file. Replace it with"
+            f" `genbench weights fetch {weights.name}` or"
+            f" `genbench weights import {weights.name} PATH`"
+        )
+    return path
+
+
+def resolve(weights: Weights | str) -> Path:
+    """The verified local file for ``weights`` (a spec or a known name); see the module doc."""
+    spec = lookup(weights)
+    if spec.name in _overrides:
+        return _overrides[spec.name]
+    if spec.path and Path(spec.path).is_file():
+        return _checked(spec, Path(spec.path), "packaged file")
+    stored = store_path(spec)
+    if stored.is_file():
+        return _checked(spec, stored, "stored file")
+    if spec.urls and not offline():
+        return fetch(spec)
+    why = "GENBENCH_OFFLINE=1 is set" if spec.urls else "it has no download URL"
+    raise GenbenchError(
+        f"weights {spec.name!r} ({spec.filename}, sha256 {spec.sha256[:12]}…) are not in the"
+        f" store {stored.parent} and {why}. Provide them with `genbench weights fetch"
+        f" {spec.name}` or `genbench weights import {spec.name} PATH`, or pass"
+        f" `--weights {spec.name}=PATH`"
+    )
+
+
+def resolved_sha256(weights: Weights | str) -> str:
+    """The sha256 of the file ``resolve`` returns (an override's own digest)."""
+    spec = lookup(weights)
+    return digest(_overrides[spec.name]) if spec.name in _overrides else spec.sha256
+
+
+def _install(weights: Weights, fill: Any, origin: str) -> Path:
+    """Write the store file atomically: ``fill(handle)`` writes it, then it is verified."""
+    target = store_path(weights)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            fill(out)
+        _checked(weights, Path(partial), origin)
+        os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    return target
+
+
+def import_file(weights: Weights | str, source: str | os.PathLike[str]) -> Path:
+    """Copy a file from anywhere (e.g. the torch hub cache) into the store, verified."""
+    spec = lookup(weights)
+    path = Path(source).expanduser()
+    if not path.is_file():
+        raise GenbenchError(f"cannot import {spec.name!r}: {path} is not a file")
+    with open(path, "rb") as src:
+        return _install(spec, lambda out: shutil.copyfileobj(src, out, 1 << 20), str(path))
+
+
+def fetch(weights: Weights | str) -> Path:
+    """Download into the store from the first URL that works, verified."""
+    spec = lookup(weights)
+    if offline():
+        raise GenbenchError(f"cannot fetch {spec.name!r}: GENBENCH_OFFLINE=1 is set")
+    if not spec.urls:
+        raise GenbenchError(
+            f"weights {spec.name!r} have no download URL; use"
+            f" `genbench weights import {spec.name} PATH`"
+        )
+    failures = []
+    for url in spec.urls:
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:  # https only
+                return _install(spec, lambda out: shutil.copyfileobj(response, out, 1 << 20), url)
+        except (OSError, GenbenchError) as error:
+            failures.append(f"{url}: {error}")
+    raise GenbenchError(f"could not fetch {spec.name!r}: " + "; ".join(failures))
+
+
+def status(weights: Weights) -> tuple[str, Path | None]:
+    """("ok" | "missing" | "corrupt" | "override", path) without downloading anything."""
+    if weights.name in _overrides:
+        return "override", _overrides[weights.name]
+    candidates = [Path(weights.path)] if weights.path else []
+    candidates.append(store_path(weights))
+    for path in candidates:
+        if path.is_file():
+            return ("ok" if digest(path) == weights.sha256 else "corrupt"), path
+    return "missing", None
+
+
+def load_state_dict(path: Path) -> dict[str, torch.Tensor]:
+    """Tensors of a safetensors file or of a ``torch.save``'d state dict (no pickle code)."""
+    import torch
+
+    if path.suffix == ".safetensors":
+        from safetensors.torch import load_file
+
+        return load_file(str(path))
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # torch raises several types for a bad or unsafe file
+        raise GenbenchError(f"{path} is not a loadable state dict: {error}") from error
+    if not isinstance(state, dict):
+        raise GenbenchError(f"{path} holds a {type(state).__name__}, not a state dict")
+    return state

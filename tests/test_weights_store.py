@@ -1,0 +1,137 @@
+"""The weights store: precedence, sha256 checks, offline errors, the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import genbench
+from genbench import weights as store
+from genbench.cli import build_cli
+from genbench.errors import GenbenchError
+
+
+def _file(path: Path, content: bytes) -> tuple[Path, str]:
+    path.write_bytes(content)
+    return path, hashlib.sha256(content).hexdigest()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("GENBENCH_HOME", str(tmp_path / "home"))
+    yield
+    store.set_overrides({})
+
+
+@pytest.fixture
+def blob(tmp_path: Path) -> tuple[Path, genbench.Weights]:
+    path, sha = _file(tmp_path / "blob.bin", b"weights of a tiny net")
+    return path, genbench.Weights(
+        name="tiny", sha256=sha, filename="tiny.bin", urls=("https://example.invalid/tiny.bin",)
+    )
+
+
+def test_missing_file_offline_names_file_and_commands(blob):
+    _, spec = blob
+    with pytest.raises(GenbenchError) as error:
+        store.resolve(spec)
+    message = str(error.value)
+    assert "tiny.bin" in message
+    assert "genbench weights fetch tiny" in message
+    assert "genbench weights import tiny PATH" in message
+    assert "GENBENCH_OFFLINE" in message
+
+
+def test_import_then_resolve_from_store(blob):
+    path, spec = blob
+    stored = store.import_file(spec, path)
+    assert stored == store.store_path(spec)
+    assert stored.parent.name == spec.sha256
+    assert store.resolve(spec) == stored
+    assert store.status(spec) == ("ok", stored)
+
+
+def test_import_refuses_mismatching_file(blob, tmp_path):
+    _, spec = blob
+    other, _ = _file(tmp_path / "other.bin", b"something else")
+    with pytest.raises(GenbenchError, match="expected"):
+        store.import_file(spec, other)
+    assert not store.store_path(spec).exists()
+    assert not list(store.store_path(spec).parent.glob(".partial-*"))
+
+
+def test_corrupt_stored_file_refused_on_load(blob):
+    path, spec = blob
+    stored = store.import_file(spec, path)
+    stored.write_bytes(b"bit rot")
+    with pytest.raises(GenbenchError, match="corrupt"):
+        store.resolve(spec)
+    assert store.status(spec)[0] == "corrupt"
+
+
+def test_packaged_path_is_verified(blob, tmp_path):
+    path, spec = blob
+    packaged = genbench.Weights(name="tiny", sha256=spec.sha256, path=str(path))
+    assert store.resolve(packaged) == path
+    path.write_bytes(b"tampered")
+    with pytest.raises(GenbenchError, match="packaged file"):
+        store.resolve(packaged)
+
+
+def test_override_wins_and_reports_its_own_sha(blob, tmp_path):
+    path, spec = blob
+    store.import_file(spec, path)
+    mine, mine_sha = _file(tmp_path / "mine.bin", b"my fine-tuned weights")
+    store.set_overrides([f"tiny={mine}"])
+    assert store.resolve(spec) == mine.resolve()
+    assert store.resolved_sha256(spec) == mine_sha != spec.sha256
+
+
+def test_override_parsing_errors(tmp_path):
+    with pytest.raises(GenbenchError, match="NAME=PATH"):
+        store.set_overrides(["no-equals-sign"])
+    with pytest.raises(GenbenchError, match="no such file"):
+        store.set_overrides([f"x={tmp_path / 'absent'}"])
+
+
+def test_known_weights_include_standalone_and_registered():
+    known = store.known_weights()
+    assert {"lpips-alexnet", "lpips-vgg16", "digits-cnn"} <= set(known)
+    with pytest.raises(genbench.UnknownNameError):
+        store.lookup("no-such-weights")
+
+
+def test_load_state_dict_refuses_pickled_code(tmp_path):
+    import pickle
+
+    bad = tmp_path / "evil.pth"
+
+    class Evil:
+        def __reduce__(self):
+            return (print, ("ran code",))
+
+    bad.write_bytes(pickle.dumps(Evil()))
+    with pytest.raises(GenbenchError, match="not a loadable state dict"):
+        store.load_state_dict(bad)
+
+
+def test_cli_import_list_verify(blob, tmp_path, monkeypatch):
+    path, _ = blob
+    spec = store.lookup("digits-cnn")
+    runner = CliRunner()
+    cli = build_cli()
+    listed = runner.invoke(cli, ["weights", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert "lpips-vgg16" in listed.output
+    # importing the wrong bytes under a known name is refused with exit code 2
+    refused = runner.invoke(cli, ["weights", "import", "digits-cnn", str(path)])
+    assert refused.exit_code == 2
+    assert "expected" in refused.output
+    imported = runner.invoke(cli, ["weights", "import", "digits-cnn", spec.path])
+    assert imported.exit_code == 0, imported.output
+    verified = runner.invoke(cli, ["weights", "verify"])
+    assert verified.exit_code == 0, verified.output
+    assert "digits-cnn" in verified.output
