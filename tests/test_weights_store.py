@@ -99,7 +99,7 @@ def test_override_parsing_errors(tmp_path):
 
 def test_known_weights_include_standalone_and_registered():
     known = store.known_weights()
-    assert {"lpips-alexnet", "lpips-vgg16", "digits-cnn"} <= set(known)
+    assert {"lpips-alexnet", "lpips-vgg16", "digits-cnn", "inception-v3-fid"} <= set(known)
     with pytest.raises(genbench.UnknownNameError):
         store.lookup("no-such-weights")
 
@@ -125,7 +125,7 @@ def test_cli_import_list_verify(blob, tmp_path, monkeypatch):
     cli = build_cli()
     listed = runner.invoke(cli, ["weights", "list", "--json"])
     assert listed.exit_code == 0, listed.output
-    assert "lpips-vgg16" in listed.output
+    assert "inception-v3-fid" in listed.output
     # importing the wrong bytes under a known name is refused with exit code 2
     refused = runner.invoke(cli, ["weights", "import", "digits-cnn", str(path)])
     assert refused.exit_code == 2

@@ -47,6 +47,46 @@ DIGITS_CNN = _embedded(
 )
 
 
+def _load_inception(device: str, **options: Any) -> Any:
+    from genbench.features.inception import load_inception
+
+    return load_inception(device, **options)
+
+
+# The TF Inception of 2015-12-05 as pytorch-fid ported it; torch-fidelity serves the same
+# bytes under another name. Size and sha256 as published with the pytorch-fid release (the
+# file name carries the sha256 prefix, torch.hub's convention).
+INCEPTION_WEIGHTS = Weights(
+    name="inception-v3-fid",
+    filename="pt_inception-2015-12-05-6726825d.pth",
+    sha256="6726825d0af5f729cebd5821db510b11b1cfad8faad88a03f1befd49fb9129b2",
+    urls=(
+        "https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/"
+        "pt_inception-2015-12-05-6726825d.pth",
+        "https://github.com/toshas/torch-fidelity/releases/download/v0.2.0/"
+        "weights-inception-2015-12-05-6726825d.pth",
+    ),
+    size=95628359,
+    license="Apache-2.0 (TensorFlow Inception-v3 2015-12-05, ported by pytorch-fid)",
+)
+
+INCEPTION_V3_FID = FeatureExtractorSpec(
+    name="inception-v3-fid",
+    outputs={"features": 2048, "logits": 1008},
+    load=_load_inception,
+    weights=INCEPTION_WEIGHTS,
+    resize_modes=("legacy-pytorch", "clean"),
+    input_size=299,
+    description=(
+        "The FID Inception-v3 (pool3 features, 2048; logits without bias, 1008). Resize"
+        " 'legacy-pytorch' reproduces pytorch-fid and clean-fid's legacy_pytorch mode,"
+        " 'clean' clean-fid's PIL bicubic resize."
+    ),
+    license="Apache-2.0",
+)
+
+
 @genbench.hookimpl
 def genbench_register_feature_extractors(register: Callable[[FeatureExtractorSpec], None]) -> None:
     register(DIGITS_CNN)
+    register(INCEPTION_V3_FID)
