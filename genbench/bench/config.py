@@ -1,0 +1,50 @@
+"""What a user asked ``genbench run`` for: the options, before anything is resolved."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+PRECISIONS = ("fp32", "bf16", "fp16")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """The options of one run. ``None`` means: take the default of the model, its dataset
+    or its task. ``batch_size``, ``device``, ``out``, ``resume`` and ``isolate`` change how
+    the work is done, never the results.
+    """
+
+    models: str = "all"
+    exclude: str = ""
+    dataset: str | None = None
+    features: str | None = None
+    resize: str | None = None
+    metrics: str | None = None
+    n_samples: int | None = None
+    seed: int = 0
+    batch_size: int = 64
+    device: str = "auto"
+    precision: str = "fp32"
+    prompts: str | None = None
+    out: str = "runs/latest"
+    resume: bool = False
+    isolate: bool = False
+    progress: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunConfig:
+        return cls(**data)
+
+
+def resolve_device(device: str) -> str:
+    """``auto`` is the first GPU when there is one, else the CPU; others pass through."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"

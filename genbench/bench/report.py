@@ -1,0 +1,215 @@
+"""Leaderboard pages: Markdown with a sample grid per model and plots (matplotlib, Agg).
+
+Plots: precision against recall (the fidelity/diversity trade), the primary metric against
+sampling throughput, and the primary metric against the number of function evaluations
+when models declare ``info["nfe"]``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from genbench.bench.store import atomic_write
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+# Columns shown in the Markdown table besides the metrics.
+SHOWN = ("model", "family", "status", "images_per_s", "n_samples")
+# Precision/recall column pairs, best first: prdc (k=5), then pr (k=3).
+PR_COLUMNS = (("precision", "recall"), ("pr_precision", "pr_recall"))
+
+
+def grid_png(images: Sequence[np.ndarray], columns: int = 8, scale: int = 0) -> bytes:
+    """A PNG of uint8 (C, H, W) images tiled row by row (small images are upscaled)."""
+    import numpy as np
+    from PIL import Image
+
+    channels, height, width = images[0].shape
+    scale = scale or max(1, 64 // max(height, width))
+    rows = math.ceil(len(images) / columns)
+    pad = 1
+    canvas = np.full(
+        (rows * (height + pad) + pad, columns * (width + pad) + pad, channels), 255, np.uint8
+    )
+    for i, image in enumerate(images):
+        y, x = divmod(i, columns)
+        top, left = pad + y * (height + pad), pad + x * (width + pad)
+        canvas[top : top + height, left : left + width] = image.transpose(1, 2, 0)
+    picture = Image.fromarray(canvas[..., 0] if channels == 1 else canvas)
+    picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def metric_columns(frame: pd.DataFrame) -> list[str]:
+    from genbench.bench.execute import META_COLUMNS
+
+    return [c for c in frame.columns if c not in META_COLUMNS and _numeric(frame[c]) and c != "nfe"]
+
+
+def _numeric(column: pd.Series) -> bool:
+    import pandas as pd
+
+    return bool(pd.to_numeric(column, errors="coerce").notna().any())
+
+
+def _figure_png(draw: Any) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(5.5, 4), dpi=100)
+    try:
+        draw(axes)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+    finally:
+        plt.close(figure)
+    return buffer.getvalue()
+
+
+def _scatter(
+    frame: pd.DataFrame, x: str, y: str, *, logx: bool = False, line: bool = False
+) -> bytes:
+    import pandas as pd
+
+    data = frame[["model", "family", x, y]].copy()
+    data[x] = pd.to_numeric(data[x], errors="coerce")
+    data[y] = pd.to_numeric(data[y], errors="coerce")
+    data = data.dropna()
+
+    def draw(axes: Any) -> None:
+        for family, points in data.groupby("family"):
+            points = points.sort_values(x)
+            axes.plot(points[x], points[y], "o-" if line else "o", label=str(family))
+            for _, point in points.iterrows():
+                axes.annotate(
+                    point["model"],
+                    (point[x], point[y]),
+                    fontsize=7,
+                    xytext=(3, 3),
+                    textcoords="offset points",
+                )
+        if logx:
+            axes.set_xscale("log")
+        axes.set_xlabel(x)
+        axes.set_ylabel(y)
+        axes.grid(alpha=0.3)
+        if len(data):
+            axes.legend(fontsize=7)
+
+    return _figure_png(draw)
+
+
+def plots(frame: pd.DataFrame) -> dict[str, bytes]:
+    """The plots that the table's columns allow, by file name."""
+    ok = frame[frame["status"] == "ok"]
+    primary = str(ok["primary_metric"].iloc[0]) if len(ok) else None
+    out: dict[str, bytes] = {}
+    for precision, recall in PR_COLUMNS:
+        if {precision, recall} <= set(ok.columns) and ok[precision].notna().any():
+            out["precision-recall.png"] = _scatter(ok, recall, precision)
+            break
+    if primary and primary in ok.columns and ok["images_per_s"].notna().any():
+        out["quality-throughput.png"] = _scatter(ok, "images_per_s", primary, logx=True)
+    if primary and "nfe" in ok.columns and ok["nfe"].notna().any():
+        out["quality-nfe.png"] = _scatter(
+            ok[ok["nfe"].notna()], "nfe", primary, logx=True, line=True
+        )
+    return out
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(
+    frame: pd.DataFrame, dataset: str, task: str, images: dict[str, str], pictures: list[str]
+) -> str:
+    """The page of one leaderboard; ``images`` maps model to its grid's relative path."""
+    metrics = metric_columns(frame)
+    columns = [c for c in SHOWN if c in frame.columns] + metrics
+    first = frame.iloc[0]
+    direction = "higher" if first["higher_is_better"] else "lower"
+    lines = [
+        f"# {dataset} · {task}",
+        "",
+        f"Feature space `{first['features']}` (resize {first['resize']}), "
+        f"{first['n_samples']} samples against {first['n_reference']} reference images "
+        f"of `{dataset}/{first['split']}`, seed {first['seed']}; sorted by "
+        f"`{first['primary_metric']}` ({direction} is better). "
+        "The CSV beside this page holds every column.",
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|" + "|".join("---" for _ in columns) + "|",
+    ]
+    lines += [
+        "| " + " | ".join(_cell(row[c]) for c in columns) + " |" for _, row in frame.iterrows()
+    ]
+    lines += ["", *[f"![{Path(p).stem}]({p})" for p in pictures], "", "## Models", ""]
+    for _, row in frame.iterrows():
+        lines.append(f"### {row['model']}")
+        lines.append("")
+        if row["status"] != "ok":
+            lines += [f"**error:** {_cell(row['error'])}", ""]
+        if row["model"] in images:
+            lines += [f"![samples of {row['model']}]({images[row['model']]})", ""]
+        lines += ["```", str(row["reproduce"]), "```", ""]
+    return "\n".join(lines)
+
+
+def render(
+    frame: pd.DataFrame, dataset: str, task: str, folder: Path, grids_from: Sequence[Path]
+) -> Path:
+    """Write ``<folder>/<task>.md``, its plots and the models' grids (copied beside it)."""
+    images: dict[str, str] = {}
+    for _, row in frame.iterrows():
+        grid = row.get("grid")
+        if not isinstance(grid, str) or not grid:
+            continue
+        source = next((base / grid for base in grids_from if (base / grid).is_file()), None)
+        if source is None:
+            continue
+        target = folder / "grids" / Path(grid).name
+        if source.resolve() != target.resolve():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        images[row["model"]] = f"grids/{target.name}"
+    pictures = []
+    for name, png in plots(frame).items():
+        atomic_write(folder / f"{task}-{name}", png)
+        pictures.append(f"{task}-{name}")
+    page = folder / f"{task}.md"
+    atomic_write(page, markdown(frame, dataset, task, images, pictures).encode())
+    return page
+
+
+def write_pages(sources: Sequence[Path | str], root: Path) -> list[Path]:
+    """Merge the rows of ``sources`` (run folders, leaderboard folders, CSVs) into
+    ``root/<dataset>/<task>.csv`` and render each page beside its CSV."""
+    from genbench.bench.leaderboard import collect, csv_path, tables
+
+    paths = [Path(s) for s in sources]
+    runs = [p for p in paths if (p / "results").is_dir()]
+    pages = []
+    for (dataset, task), frame in tables(collect(paths)).items():
+        atomic_write(csv_path(root, dataset, task), frame.to_csv(index=False).encode())
+        folder = root / dataset
+        # a grid path is relative to its run folder, or to a published dataset folder
+        grids_from = [*runs, folder, *(p / dataset for p in paths)]
+        pages.append(render(frame, dataset, task, folder, grids_from))
+    return pages

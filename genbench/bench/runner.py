@@ -1,0 +1,158 @@
+"""``genbench run``: plan, compute references once per group, benchmark each model, write.
+
+Each finished row is written at once (atomically) and the run's leaderboards are rewritten
+from the rows on disk, so a run killed at any moment leaves valid files and ``--resume``
+finishes the rest. With ``--isolate`` each model runs in its own Python process (see
+``genbench.bench.isolate``): a segfault or out-of-memory kill becomes an error row.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from genbench.bench.config import RunConfig, resolve_device
+from genbench.bench.execute import JobRunner, Reference, load_reference
+from genbench.bench.leaderboard import write_tables
+from genbench.bench.plan import Job, Plan, make_plan
+from genbench.bench.store import ResultStore, atomic_write
+from genbench.bench.timing import STAGES, Stopwatch
+from genbench.distributed import World, init_world, rank_device, shutdown
+from genbench.errors import GenbenchError
+
+
+@dataclass
+class RunSummary:
+    """What a run did: its rows (this run's and resumed ones), failures and stage times."""
+
+    out: Path
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    resumed: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        return [r for r in self.rows if r["status"] != "ok"]
+
+
+def run(config: RunConfig, echo: Callable[[str], None] = print) -> RunSummary:
+    """Run the benchmark described by ``config`` (on every rank under torchrun)."""
+    start = time.perf_counter()
+    watch = Stopwatch()
+    device = resolve_device(config.device)
+    world = init_world(device)
+    try:
+        device = rank_device(device, world)
+        with watch("planning"):
+            from genbench.plugins import get_registry
+
+            registry = get_registry()
+            plan = make_plan(config, registry)
+        if world.size > 1 and config.isolate:
+            raise GenbenchError(
+                "--isolate runs models in subprocesses; do not combine it with torchrun"
+            )
+        if world.main:
+            echo(plan.describe(config, device, world.size))
+            _warn_broken_plugins(registry, echo)
+        summary = _execute(config, plan, device, world, watch, echo)
+        summary.seconds = {stage: round(watch.get(stage), 4) for stage in STAGES}
+        summary.seconds["total"] = round(time.perf_counter() - start, 4)
+        if world.main:
+            atomic_write(
+                summary.out / "timings.json", json.dumps(summary.seconds, indent=1).encode()
+            )
+        return summary
+    finally:
+        shutdown(world)
+
+
+def _execute(
+    config: RunConfig,
+    plan: Plan,
+    device: str,
+    world: World,
+    watch: Stopwatch,
+    echo: Callable[[str], None],
+) -> RunSummary:
+    out = Path(config.out)
+    store = ResultStore(out)
+    summary = RunSummary(out=out)
+    done = store.finished(j.config_id for j in plan.jobs) if config.resume and world.main else set()
+    done = world.broadcast(done)
+    runner = JobRunner(
+        device=device, batch_size=config.batch_size, world=world, out=out, progress=config.progress
+    )
+    for jobs in plan.groups().values():
+        todo = [j for j in jobs if j.config_id not in done]
+        for job in (j for j in jobs if j.config_id in done):
+            summary.resumed.append(job.model.name)
+            summary.rows.append(store.read(job.model.name, job.config_id) or {})
+            if world.main:
+                echo(f"  {job.model.name}: finished in an earlier run (--resume), skipped")
+        if not todo:
+            continue
+        with watch("reference"):
+            reference = load_reference(todo[0].group, todo, device, world)
+        for job in todo:
+            if config.isolate:
+                from genbench.bench.isolate import run_isolated
+
+                row = run_isolated(job, config, store)
+            else:
+                row = runner.run(job, reference)
+            if row is None:  # not rank 0
+                continue
+            for stage in ("load", "sampling", "features", "metrics"):
+                watch.add(stage, row.get(f"{stage}_s") or 0.0)
+            with watch("writing"):
+                if not config.isolate:
+                    store.write(row)
+                write_tables(store.rows(), out / "leaderboards")
+            summary.rows.append(row)
+            echo(_line(row))
+    if world.main and summary.rows:
+        from genbench.bench.report import write_pages
+
+        with watch("writing"):
+            write_pages([out], out / "leaderboards")
+    return summary
+
+
+def _line(row: dict[str, Any]) -> str:
+    if row["status"] != "ok":
+        return f"  {row['model']}: ERROR {row['error']}"
+    primary = row.get("primary_metric")
+    value = row.get(primary) if primary else None
+    shown = f"{primary} {value:.4g}" if isinstance(value, float) else ""
+    speed = f"{row['images_per_s']:.1f} img/s" if row.get("images_per_s") else ""
+    return f"  {row['model']}: {shown}  {speed}  ({row['wall_s']:.1f} s)"
+
+
+def _warn_broken_plugins(registry: Any, echo: Callable[[str], None]) -> None:
+    for record in registry.plugins.values():
+        if record.status == "error":
+            first = record.errors[0]
+            echo(
+                f"warning: plugin {record.name} failed ({first['phase']}): {first['error']}; "
+                "its models are not in this run (see `genbench plugins`)"
+            )
+
+
+def run_one(job: Job, config: RunConfig, reference: Reference | None = None) -> dict[str, Any]:
+    """Benchmark a single job in this process and write its row (the isolated worker)."""
+    device = resolve_device(config.device)
+    world = World()
+    out = Path(config.out)
+    reference = reference or load_reference(job.group, [job], device, world)
+    runner = JobRunner(
+        device=device, batch_size=config.batch_size, world=world, out=out, progress=config.progress
+    )
+    row = runner.run(job, reference)
+    assert row is not None  # a world of one is rank 0
+    ResultStore(out).write(row)
+    return row

@@ -1,0 +1,115 @@
+"""Durable results: one JSON file per finished row, written atomically.
+
+Every file is written to a temporary name in the same folder, flushed to disk with fsync
+and renamed over its final name, so a run killed at any moment (even with SIGKILL)
+leaves each file either complete or absent. Temporary files start with ``.tmp-`` and are
+ignored by readers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from genbench.errors import GenbenchError
+
+# Bump the number when columns change meaning; readers refuse other major versions.
+SCHEMA = "genbench-leaderboard/1"
+TEMP_PREFIX = ".tmp-"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` all at once: temp file, fsync, rename, fsync folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX + path.name + ".", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe: NaN/inf become null, numpy scalars become Python numbers."""
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def row_filename(model: str, config_id: str) -> str:
+    return f"{re.sub(r'[^A-Za-z0-9._-]', '_', model)}--{config_id}.json"
+
+
+class ResultStore:
+    """The results of a run folder: ``OUT/results/<model>--<config id>.json``."""
+
+    def __init__(self, out: Path | str) -> None:
+        self.out = Path(out)
+        self.folder = self.out / "results"
+
+    def path(self, model: str, config_id: str) -> Path:
+        return self.folder / row_filename(model, config_id)
+
+    def write(self, row: dict[str, Any]) -> Path:
+        path = self.path(row["model"], row["config_id"])
+        text = json.dumps({k: _plain(v) for k, v in row.items()}, indent=1)
+        atomic_write(path, text.encode())
+        return path
+
+    def read(self, model: str, config_id: str) -> dict[str, Any] | None:
+        path = self.path(model, config_id)
+        return _load(path) if path.exists() else None
+
+    def rows(self) -> list[dict[str, Any]]:
+        if not self.folder.is_dir():
+            return []
+        paths = sorted(p for p in self.folder.glob("*.json") if not p.name.startswith(TEMP_PREFIX))
+        return [_load(p) for p in paths]
+
+    def finished(self, config_ids: Iterable[str]) -> set[str]:
+        """The configurations among ``config_ids`` that already have a successful row."""
+        wanted = set(config_ids)
+        return {
+            r["config_id"] for r in self.rows() if r["config_id"] in wanted and r["status"] == "ok"
+        }
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        row = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise GenbenchError(
+            f"cannot read result {path}: {error}; delete it and rerun with --resume"
+        ) from error
+    check_schema(row.get("schema"), path)
+    return row  # type: ignore[no-any-return]
+
+
+def check_schema(schema: Any, where: Path | str) -> None:
+    """Refuse rows written with another major version of the schema."""
+    if not isinstance(schema, str) or schema.rsplit("/", 1)[0] != SCHEMA.rsplit("/", 1)[0]:
+        raise GenbenchError(
+            f"{where}: not a genbench result (schema {schema!r}, expected {SCHEMA})"
+        )
+    if schema != SCHEMA:
+        raise GenbenchError(
+            f"{where} was written with schema {schema}; this genbench reads {SCHEMA}. "
+            "Rerun the benchmark or use the genbench version that wrote it."
+        )

@@ -1,0 +1,63 @@
+"""``genbench leaderboard show|render|publish``: tables and pages from run results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+# Columns ``show`` prints besides the metrics.
+SHOW = ("model", "status", "images_per_s")
+
+
+@click.group("leaderboard")
+def leaderboard() -> None:
+    """Show, render and publish leaderboards from run folders."""
+
+
+@leaderboard.command("show")
+@click.argument("sources", nargs=-1, type=click.Path(exists=True))
+@click.option("--all-columns", is_flag=True, help="Print every column.")
+def show(sources: tuple[str, ...], all_columns: bool) -> None:
+    """Print the leaderboards of run folders or leaderboard folders (default: runs/latest)."""
+    from genbench.bench.leaderboard import collect, tables
+    from genbench.bench.report import metric_columns
+
+    for (dataset, task), frame in tables(collect(sources or ("runs/latest",))).items():
+        columns = list(frame.columns) if all_columns else [*SHOW, *metric_columns(frame)]
+        click.echo(f"\n{dataset} · {task}")
+        click.echo(frame[columns].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+
+
+@leaderboard.command("render")
+@click.argument("run_dir", default="runs/latest", type=click.Path(exists=True, file_okay=False))
+def render_cmd(run_dir: str) -> None:
+    """Write Markdown pages, plots and sample grids into RUN_DIR/leaderboards."""
+    from genbench.bench.report import write_pages
+
+    for page in write_pages((run_dir,), Path(run_dir) / "leaderboards"):
+        click.echo(f"wrote {page}")
+
+
+@leaderboard.command("publish")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--to",
+    "target",
+    default="leaderboards",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Published leaderboards folder; its CSVs are merged with the new rows.",
+)
+def publish(sources: tuple[str, ...], target: str) -> None:
+    """Merge run folders into the published leaderboards (latest row per model and
+    configuration) and render their pages."""
+    from genbench.bench.report import write_pages
+
+    root = Path(target)
+    existing = (root,) if root.is_dir() and any(root.rglob("*.csv")) else ()
+    for page in write_pages((*existing, *sources), root):
+        click.echo(f"wrote {page}")
+
+
+commands = [leaderboard]

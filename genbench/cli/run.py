@@ -1,0 +1,91 @@
+"""``genbench run``: benchmark installed models and write leaderboards."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from genbench.bench.config import PRECISIONS, RunConfig
+
+
+@click.command("run")
+@click.option(
+    "--models",
+    default="all",
+    show_default=True,
+    help="Models: 'all', comma-separated globs, or family:NAME.",
+)
+@click.option("--exclude", default="", help="Models to leave out (same patterns).")
+@click.option(
+    "--dataset", default=None, help="Compare with this dataset (default: each model's own)."
+)
+@click.option("--features", default=None, help="Feature extractor (default: the dataset's).")
+@click.option(
+    "--resize", default=None, help="Resize mode of the feature extractor (default: its first)."
+)
+@click.option("--metrics", default=None, help="Comma-separated metrics (default: the task's).")
+@click.option(
+    "--n-samples", type=int, default=None, help="Samples per model (default: the dataset's)."
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Run seed; sample i gets its own seed from it.",
+)
+@click.option(
+    "--batch-size",
+    type=int,
+    default=64,
+    show_default=True,
+    help="Sampling batch size (results do not depend on it).",
+)
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:i.")
+@click.option(
+    "--precision",
+    type=click.Choice(PRECISIONS),
+    default="fp32",
+    show_default=True,
+    help="Autocast precision for sampling.",
+)
+@click.option(
+    "--prompts",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Prompt file for text-to-image models (one per line).",
+)
+@click.option(
+    "--out",
+    default="runs/latest",
+    show_default=True,
+    help="Run folder: results, leaderboards, grids.",
+)
+@click.option(
+    "--resume", is_flag=True, help="Skip models that already have a successful row in --out."
+)
+@click.option(
+    "--isolate", is_flag=True, help="Run each model in its own process (survives crashes)."
+)
+@click.option("--no-progress", is_flag=True, help="No progress bars.")
+def run(no_progress: bool, **options: object) -> None:
+    """Benchmark models: sample, extract features, score, write leaderboards.
+
+    Exits with status 1 when any model failed (its row says why), 2 on bad options.
+    """
+    from genbench.bench.runner import run as run_benchmark
+
+    config = RunConfig(progress=not no_progress, **options)  # type: ignore[arg-type]
+    summary = run_benchmark(config, echo=click.echo)
+    if summary.rows or summary.resumed:
+        click.echo(
+            f"results: {summary.out / 'results'}  leaderboards: {summary.out / 'leaderboards'}"
+        )
+    if summary.failed:
+        names = ", ".join(r["model"] for r in summary.failed)
+        click.echo(f"{len(summary.failed)} model(s) failed: {names}", err=True)
+        sys.exit(1)
+
+
+commands = [run]

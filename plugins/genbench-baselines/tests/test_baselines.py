@@ -1,0 +1,66 @@
+"""The baselines follow the generator contract and replay exactly what they claim."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from genbench_baselines.plugin import EMBEDDED, specs
+
+import genbench
+from genbench.testing import assert_model_conforms
+
+torch.set_num_threads(1)
+
+NAMES = [s.name for s in specs()]
+
+
+def _registered(name: str) -> genbench.ModelSpec:
+    registry = genbench.get_registry()
+    if name not in registry.models:
+        pytest.fail(
+            f"{name} is not registered: pip install -e plugins/genbench-baselines --no-deps"
+        )
+    spec = registry.models.get(name)
+    if spec.dataset not in registry.datasets:
+        pytest.skip(f"dataset {spec.dataset!r} is not registered in this checkout")
+    return spec
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_conforms(name: str) -> None:
+    assert_model_conforms(_registered(name))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_matches_its_dataset(name: str) -> None:
+    spec = _registered(name)
+    dataset = genbench.get_registry().datasets.get(spec.dataset)
+    assert (spec.resolution, spec.channels) == (dataset.resolution, dataset.channels)
+    assert EMBEDDED[spec.dataset] == (dataset.resolution, dataset.channels)
+
+
+@pytest.mark.parametrize(("kind", "split"), [("oracle", "test"), ("memorizer", "train")])
+def test_replays_split_by_index(kind: str, split: str) -> None:
+    spec = _registered(f"baseline.{kind}-digits")
+    data = genbench.get_registry().datasets.get("digits").load(split)
+    indices = [0, 5, len(data) + 3]
+    images = spec.load("cpu").sample(genbench.SampleRequest(seeds=[1, 2, 3], indices=indices))
+    expected = data.read("image", [0, 5, 3])
+    np.testing.assert_array_equal(images.numpy(), expected)
+
+
+def test_mean_is_the_training_mean_up_to_jitter() -> None:
+    spec = _registered("baseline.mean-digits")
+    data = genbench.get_registry().datasets.get("digits").load("train")
+    mean = data.read("image", range(len(data))).astype(np.float64).mean(0)
+    images = spec.load("cpu").sample(genbench.SampleRequest(seeds=list(range(8)))).numpy()
+    assert np.abs(images - mean).max() <= 2.5
+    assert len({image.tobytes() for image in images}) == 8
+
+
+def test_noise_covers_the_range() -> None:
+    spec = _registered("baseline.noise-digits")
+    images = spec.load("cpu").sample(genbench.SampleRequest(seeds=list(range(16)))).numpy()
+    assert images.min() == 0 and images.max() == 255
+    assert abs(images.mean() - 127.5) < 5
