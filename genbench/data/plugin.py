@@ -7,9 +7,10 @@ imported when a split is first built.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import genbench
-from genbench.data import digits, shapes
+from genbench.data import cifar, digits, shapes
 from genbench.data.shapes_render import CLASSES
 from genbench.spec import DatasetSpec
 
@@ -70,7 +71,36 @@ SHAPES = DatasetSpec(
 )
 
 
+def _cifar_spec(layout: cifar.CifarLayout, description: str) -> DatasetSpec:
+    return DatasetSpec(
+        name=layout.name,
+        tasks=("unconditional", "class-conditional"),
+        resolution=32,
+        channels=3,
+        splits=cifar.SPLITS,
+        load=partial(cifar.load, layout),
+        default_features="inception-v3-fid",
+        num_classes=layout.num_classes,
+        fields=("image", "label"),
+        # 10000 samples against the 50000 training images: the common CIFAR FID protocol
+        # (FID-10k), and the oracle baseline can replay the 10000 test images once each.
+        n_samples=cifar.SPLITS["test"],
+        n_reference=None,
+        citation="A. Krizhevsky. Learning Multiple Layers of Features from Tiny Images. 2009.",
+        license="no licence stated by the authors; cite the report",
+        description=description
+        + f" Read from local files ({layout.archive} or {layout.folder}/ in --data-root"
+        f" or ${cifar.DATA_ENV}); nothing is downloaded.",
+    )
+
+
+CIFAR10 = _cifar_spec(cifar.CIFAR10, "CIFAR-10: 60000 32×32 colour images in 10 classes.")
+CIFAR100 = _cifar_spec(cifar.CIFAR100, "CIFAR-100: 60000 32×32 colour images, 100 fine classes.")
+
+
 @genbench.hookimpl
 def genbench_register_datasets(register: Callable[[DatasetSpec], None]) -> None:
     register(DIGITS)
     register(SHAPES)
+    register(CIFAR10)
+    register(CIFAR100)
