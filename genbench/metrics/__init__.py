@@ -1,1 +1,90 @@
-"""Metrics: exact, streaming, and checked against the reference implementations."""
+"""Metrics: exact, blocked, float64, and checked against the reference implementations.
+
+Everything a user calls is listed in ``__all__``. The submodules import torch, so they load
+on first use: ``import genbench.metrics`` (which registering the built-in metrics does)
+stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from genbench.metrics.accuracy import label_accuracy
+    from genbench.metrics.authenticity import memorization
+    from genbench.metrics.frechet import (
+        GaussianStats,
+        fid_from_features,
+        frechet_distance,
+        statistics_distance,
+        trace_sqrt_product,
+    )
+    from genbench.metrics.inception import inception_score
+    from genbench.metrics.kernel_distance import kid, mmd2_unbiased
+    from genbench.metrics.manifold import prdc, precision_recall
+    from genbench.metrics.paired import psnr, ssim
+    from genbench.metrics.perceptual import load_lpips, lpips_distance, lpips_diversity
+    from genbench.metrics.uncertainty import (
+        bootstrap_fid,
+        bootstrap_precision_recall,
+        fd_infinity,
+    )
+
+_HOMES = {
+    "GaussianStats": "frechet",
+    "fid_from_features": "frechet",
+    "frechet_distance": "frechet",
+    "statistics_distance": "frechet",
+    "trace_sqrt_product": "frechet",
+    "kid": "kernel_distance",
+    "mmd2_unbiased": "kernel_distance",
+    "prdc": "manifold",
+    "precision_recall": "manifold",
+    "inception_score": "inception",
+    "label_accuracy": "accuracy",
+    "memorization": "authenticity",
+    "ssim": "paired",
+    "psnr": "paired",
+    "load_lpips": "perceptual",
+    "lpips_distance": "perceptual",
+    "lpips_diversity": "perceptual",
+    "fd_infinity": "uncertainty",
+    "bootstrap_fid": "uncertainty",
+    "bootstrap_precision_recall": "uncertainty",
+}
+
+__all__ = [
+    "GaussianStats",
+    "bootstrap_fid",
+    "bootstrap_precision_recall",
+    "fd_infinity",
+    "fid_from_features",
+    "frechet_distance",
+    "inception_score",
+    "kid",
+    "label_accuracy",
+    "load_lpips",
+    "lpips_distance",
+    "lpips_diversity",
+    "memorization",
+    "mmd2_unbiased",
+    "prdc",
+    "precision_recall",
+    "psnr",
+    "ssim",
+    "statistics_distance",
+    "trace_sqrt_product",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'genbench.metrics' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"genbench.metrics.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

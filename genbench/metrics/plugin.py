@@ -1,1 +1,211 @@
-"""Built-in metrics, registered through the plugin hooks like any third-party plugin."""
+"""Built-in metrics, registered through the plugin hooks like any third-party plugin.
+
+Each ``compute`` takes a :class:`genbench.MetricInputs` and imports the metric code (and
+torch) only when called, so registration stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import genbench
+from genbench.errors import GenbenchError
+from genbench.spec import MetricInputs
+
+GENERATION = ("unconditional", "class-conditional", "text-to-image")
+TRANSLATION = ("paired-translation", "unpaired-translation")
+
+# KID's subset size in the papers; smaller sets (e.g. digits' 360 test images) use all.
+KID_SUBSET_SIZE = 1000
+KID_SUBSETS = 100
+
+
+def _get(mapping: Mapping[str, Any], key: str, where: str) -> Any:
+    if key not in mapping:
+        raise GenbenchError(
+            f"this metric needs {where}[{key!r}], which was not provided; choose a feature"
+            f" extractor whose outputs include {key!r}"
+        )
+    return mapping[key]
+
+
+def _required(value: Any, name: str) -> Any:
+    if value is None:
+        raise GenbenchError(f"this metric needs {name}, which the task did not provide")
+    return value
+
+
+def _fid(inputs: MetricInputs) -> dict[str, float]:
+    from genbench.metrics import fid_from_features
+
+    real = _get(inputs.real, "features", "real")
+    return {"fid": fid_from_features(real, _get(inputs.fake, "features", "fake"))}
+
+
+def _kid(inputs: MetricInputs) -> dict[str, float]:
+    from genbench.metrics import kid
+
+    real = _get(inputs.real, "features", "real")
+    fake = _get(inputs.fake, "features", "fake")
+    size = min(KID_SUBSET_SIZE, len(real), len(fake))
+    mean, std = kid(real, fake, subsets=KID_SUBSETS, subset_size=size, seed=inputs.seed)
+    return {"kid": mean, "kid_std": std}
+
+
+def _prdc(inputs: MetricInputs) -> dict[str, float]:
+    from genbench.metrics import prdc
+
+    real = _get(inputs.real, "features", "real")
+    return prdc(real, _get(inputs.fake, "features", "fake"), k=5)
+
+
+def _pr(inputs: MetricInputs) -> dict[str, float]:
+    from genbench.metrics import precision_recall
+
+    real = _get(inputs.real, "features", "real")
+    values = precision_recall(real, _get(inputs.fake, "features", "fake"), k=3)
+    return {"pr_precision": values["precision"], "pr_recall": values["recall"]}
+
+
+def _inception_score(inputs: MetricInputs) -> dict[str, float]:
+    from genbench.metrics import inception_score
+
+    mean, std = inception_score(_get(inputs.fake, "logits", "fake"), seed=inputs.seed)
+    return {"is": mean, "is_std": std}
+
+
+def _accuracy(inputs: MetricInputs) -> dict[str, float]:
+    from genbench.metrics import label_accuracy
+
+    logits = _get(inputs.fake, "logits", "fake")
+    return {"accuracy": label_accuracy(logits, _required(inputs.labels, "labels"))}
+
+
+def _memorization(inputs: MetricInputs) -> dict[str, float]:
+    from genbench.metrics import memorization
+
+    train = _get(inputs.train, "features", "train")
+    return memorization(train, _get(inputs.fake, "features", "fake"))
+
+
+def _paired(score: str) -> Callable[[MetricInputs], dict[str, float]]:
+    def compute(inputs: MetricInputs) -> dict[str, float]:
+        from genbench import metrics
+
+        images = _required(inputs.images, "generated images")
+        targets = _required(inputs.targets, "target images")
+        function = {"lpips": metrics.lpips_distance, "ssim": metrics.ssim, "psnr": metrics.psnr}
+        return {score: function[score](images, targets)}
+
+    compute.__doc__ = f"{score} between each generated image and its target."
+    return compute
+
+
+def _fid_inf(inputs: MetricInputs) -> dict[str, float]:
+    from genbench.metrics import fd_infinity
+
+    real = _get(inputs.real, "features", "real")
+    fake = _get(inputs.fake, "features", "fake")
+    return {"fid_inf": fd_infinity(real, fake, seed=inputs.seed)["fd_inf"]}
+
+
+METRICS = (
+    genbench.MetricSpec(
+        name="fid",
+        columns=("fid",),
+        compute=_fid,
+        consumes=("features",),
+        description="Fréchet distance of Gaussians fitted to real and fake features (float64)",
+    ),
+    genbench.MetricSpec(
+        name="kid",
+        columns=("kid", "kid_std"),
+        compute=_kid,
+        consumes=("features",),
+        description="Kernel distance: unbiased cubic-kernel MMD² over 100 seeded subsets",
+    ),
+    genbench.MetricSpec(
+        name="prdc",
+        columns=("precision", "recall", "density", "coverage"),
+        compute=_prdc,
+        consumes=("features",),
+        higher_is_better=True,
+        description="Naeem et al. 2020 precision, recall, density, coverage (k=5, as prdc)",
+    ),
+    genbench.MetricSpec(
+        name="pr",
+        columns=("pr_precision", "pr_recall"),
+        compute=_pr,
+        consumes=("features",),
+        higher_is_better=True,
+        description="Kynkäänniemi et al. 2019 precision and recall (k=3, as torch-fidelity)",
+    ),
+    genbench.MetricSpec(
+        name="is",
+        columns=("is", "is_std"),
+        compute=_inception_score,
+        consumes=("logits",),
+        tasks=GENERATION,
+        higher_is_better=True,
+        description="Inception score from the extractor's logits (10 splits, torch-fidelity)",
+    ),
+    genbench.MetricSpec(
+        name="accuracy",
+        columns=("accuracy",),
+        compute=_accuracy,
+        consumes=("logits", "labels"),
+        tasks=("class-conditional",),
+        higher_is_better=True,
+        description="Fraction of samples the classifier assigns the requested label",
+    ),
+    genbench.MetricSpec(
+        name="memorization",
+        columns=("memorization", "authenticity"),
+        compute=_memorization,
+        consumes=("features", "train_features"),
+        tasks=GENERATION,
+        higher_is_better=True,
+        description="Median nearest-train distance ratio (0: replays training data) and"
+        " authenticity (Alaa et al. 2022)",
+    ),
+    genbench.MetricSpec(
+        name="lpips",
+        columns=("lpips",),
+        compute=_paired("lpips"),
+        consumes=("images", "targets"),
+        tasks=TRANSLATION,
+        description="Mean LPIPS (AlexNet) between each output and its target",
+    ),
+    genbench.MetricSpec(
+        name="ssim",
+        columns=("ssim",),
+        compute=_paired("ssim"),
+        consumes=("images", "targets"),
+        tasks=TRANSLATION,
+        higher_is_better=True,
+        description="Mean SSIM (scikit-image, data_range 255) between outputs and targets",
+    ),
+    genbench.MetricSpec(
+        name="psnr",
+        columns=("psnr",),
+        compute=_paired("psnr"),
+        consumes=("images", "targets"),
+        tasks=TRANSLATION,
+        higher_is_better=True,
+        description="Mean PSNR in dB (scikit-image, data_range 255) between outputs and targets",
+    ),
+    genbench.MetricSpec(
+        name="fid-inf",
+        columns=("fid_inf",),
+        compute=_fid_inf,
+        consumes=("features",),
+        description="FD∞ (Chong & Forsyth 2020): FD at 15 subset sizes extrapolated to 1/N → 0",
+    ),
+)
+
+
+@genbench.hookimpl
+def genbench_register_metrics(register: Callable[[genbench.MetricSpec], None]) -> None:
+    for spec in METRICS:
+        register(spec)

@@ -1,0 +1,61 @@
+"""k-NN manifold metrics: precision, recall, density and coverage.
+
+Both definitions estimate each set's manifold as the union of balls around its points, of
+radius the distance to the k-th nearest neighbour, and differ in the comparison:
+
+- :func:`prdc` follows Naeem et al. 2020 as the ``prdc`` package computes it: strict
+  ``d < r``, k = 5, with density and coverage.
+- :func:`precision_recall` follows Kynkäänniemi et al. 2019 as torch-fidelity and StyleGAN
+  compute it: ``d <= r``, k = 3.
+
+``block_bytes`` bounds the memory of the distance tiles (see :mod:`neighbours`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from genbench.metrics import arrays, neighbours
+
+
+def membership(
+    real: Any, fake: Any, k: int, *, strict: bool, block_bytes: int = neighbours.BLOCK_BYTES
+) -> neighbours.BallMembership:
+    """Checked inputs → k-NN radii of both sets → one pass over real × fake tiles."""
+    real_t, fake_t = arrays.feature_pair(real, fake)
+    arrays.neighbours_needed(k, len(real_t), "real")
+    arrays.neighbours_needed(k, len(fake_t), "fake")
+    fake_t = fake_t.to(real_t.device)
+    return neighbours.ball_membership(
+        real_t,
+        fake_t,
+        neighbours.kth_neighbour_sq(real_t, k, block_bytes=block_bytes),
+        neighbours.kth_neighbour_sq(fake_t, k, block_bytes=block_bytes),
+        strict=strict,
+        block_bytes=block_bytes,
+    )
+
+
+def prdc(
+    real: Any, fake: Any, *, k: int = 5, block_bytes: int = neighbours.BLOCK_BYTES
+) -> dict[str, float]:
+    """Precision, recall, density and coverage (Naeem et al. 2020), as the prdc package."""
+    member = membership(real, fake, k, strict=True, block_bytes=block_bytes)
+    counts = member.fake_in_real_balls
+    return {
+        "precision": float((counts > 0).double().mean()),
+        "recall": float(member.real_in_fake_ball.double().mean()),
+        "density": float(counts.double().sum() / (k * len(counts))),
+        "coverage": float(member.real_ball_has_fake.double().mean()),
+    }
+
+
+def precision_recall(
+    real: Any, fake: Any, *, k: int = 3, block_bytes: int = neighbours.BLOCK_BYTES
+) -> dict[str, float]:
+    """Improved precision and recall (Kynkäänniemi et al. 2019), as torch-fidelity."""
+    member = membership(real, fake, k, strict=False, block_bytes=block_bytes)
+    return {
+        "precision": float((member.fake_in_real_balls > 0).double().mean()),
+        "recall": float(member.real_in_fake_ball.double().mean()),
+    }
