@@ -14,6 +14,7 @@ from genbench.errors import GenbenchError
 COMMAND_MODULES = (
     "genbench.cli.registry_commands",
     "genbench.cli.scaffold",
+    "genbench.cli.datasets",
     "genbench.cli.train",
     "genbench.cli.features_cmd",
     "genbench.cli.weights_cmd",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from genbench.errors import GenbenchError
 from genbench.spec import DatasetSplit
 
 PAIRED_FOLDERS = ("A", "B")
+LABELS_CSV = "labels.csv"  # written by `genbench datasets export`: file,label[,caption]
 
 
 def open_images(source: str | os.PathLike[str], *, skip_bad: bool = False) -> DatasetSplit:
@@ -24,7 +26,9 @@ def open_images(source: str | os.PathLike[str], *, skip_bad: bool = False) -> Da
       path). Class-folder layouts (``root/cat/*.png``, ``root/dog/*.png``: every image one
       level down, at least two folders) add a ``label`` field numbered in sorted folder
       order (``split.classes``). Paired folders (``root/A/...`` and ``root/B/...`` with
-      the same file names) give fields ``A``, ``B`` and ``image`` (= ``B``, the target);
+      the same file names) give fields ``A``, ``B`` and ``image`` (= ``B``, the target).
+      A ``labels.csv`` with columns ``file`` and ``label`` (as ``genbench datasets
+      export`` writes) gives the labels instead;
     - a ``.zip`` archive of images (the same rules as a folder for its member names);
     - a ``.npy`` or ``.npz`` array of uint8 images, NHWC or NCHW (npz: images under
       'images', 'arr_0' or the only array, integer labels under 'labels');
@@ -36,7 +40,12 @@ def open_images(source: str | os.PathLike[str], *, skip_bad: bool = False) -> Da
     """
     path = Path(source)
     if path.is_dir():
-        return _from_listing(list_folder(path), str(path), skip_bad)
+        listing = list_folder(path)
+        labels = _labels_csv(path / LABELS_CSV, listing)
+        if labels is not None:
+            files = {"image": [f for _, f in listing]}
+            return ImageFileSplit(files, str(path), labels=labels, skip_bad=skip_bad)
+        return _from_listing(listing, str(path), skip_bad)
     if path.is_file():
         suffix = path.suffix.lower()
         if suffix in (".npy", ".npz"):
@@ -62,6 +71,27 @@ def _open_dataset(source: str) -> DatasetSplit:
     spec = datasets.get(name)
     split_obj: DatasetSplit = spec.load(split or spec.reference_split)
     return split_obj
+
+
+def _labels_csv(table: Path, listing: list[tuple[str, ImageFile]]) -> np.ndarray | None:
+    """Labels from ``table`` for every listed image, or None when there is no such table."""
+    if not table.is_file():
+        return None
+    with open(table, newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    if not rows or not {"file", "label"} <= set(rows[0]):
+        return None
+    try:
+        by_file = {row["file"]: int(row["label"]) for row in rows}
+    except ValueError as error:
+        raise GenbenchError(f"{table}: the label column must hold integers ({error})") from error
+    missing = [rel for rel, _ in listing if rel not in by_file]
+    if missing:
+        raise GenbenchError(
+            f"{table} has no label for {', '.join(missing[:5])}"
+            f"{' ...' if len(missing) > 5 else ''}; add a row per image or delete the table."
+        )
+    return np.array([by_file[rel] for rel, _ in listing], dtype=np.int64)
 
 
 def _from_listing(

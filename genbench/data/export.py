@@ -1,0 +1,89 @@
+"""Write a split to files other tools read: a PNG folder with labels.csv, or an .npz.
+
+Exports are byte-identical from run to run (PNG has no timestamps; the .npz zip entries
+carry a fixed date), so pytorch-fid, clean-fid and genbench can be pointed at exactly the
+same reference set and anyone can check it by its hash.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from genbench.errors import GenbenchError
+from genbench.spec import DatasetSplit
+
+BATCH = 1000
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date zip can store: no clock in the bytes
+
+
+def _batches(split: DatasetSplit, limit: int | None) -> list[range]:
+    """Item indices to export, in batches of ``BATCH``; at least one item."""
+    count = len(split) if limit is None else min(limit, len(split))
+    if count < 1:
+        raise GenbenchError(f"nothing to export from {getattr(split, 'name', 'the split')}")
+    return [range(start, min(start + BATCH, count)) for start in range(0, count, BATCH)]
+
+
+def _check_image_field(split: DatasetSplit, field: str) -> None:
+    if field not in split.fields or field in ("label", "caption"):
+        images = [f for f in split.fields if f not in ("label", "caption")]
+        raise GenbenchError(f"cannot export field {field!r}; image fields: {', '.join(images)}")
+
+
+def export_png_folder(
+    split: DatasetSplit, out: Path, field: str = "image", limit: int | None = None
+) -> int:
+    """Write ``00000.png``, ... and ``labels.csv`` (file, label[, caption]) to ``out``."""
+    from PIL import Image
+
+    _check_image_field(split, field)
+    out.mkdir(parents=True, exist_ok=True)
+    extra = [f for f in ("label", "caption") if f in split.fields]
+    count = 0
+    width = max(5, len(str(len(split) - 1)))
+    with open(out / "labels.csv", "w", newline="", encoding="utf-8") as table:
+        writer = csv.writer(table, lineterminator="\n")
+        writer.writerow(["file", *extra])
+        for index in _batches(split, limit):
+            images = split.read(field, index)
+            columns = [split.read(f, index) for f in extra]
+            for row, image in enumerate(images):
+                name = f"{index[row]:0{width}d}.png"
+                pixels = image[0] if image.shape[0] == 1 else image.transpose(1, 2, 0)
+                Image.fromarray(pixels).save(out / name)
+                writer.writerow([name, *(column[row] for column in columns)])
+                count += 1
+    return count
+
+
+def export_npz(
+    split: DatasetSplit, out: Path, field: str = "image", limit: int | None = None
+) -> int:
+    """Write ``images`` (uint8 NHWC, as most tools expect) and ``labels`` (int64, when the
+    split has them) to an uncompressed .npz, atomically."""
+    _check_image_field(split, field)
+    batches = _batches(split, limit)
+    images = np.concatenate([split.read(field, index) for index in batches])
+    arrays = {"images": np.ascontiguousarray(images.transpose(0, 2, 3, 1))}
+    if "label" in split.fields:
+        arrays["labels"] = np.concatenate([split.read("label", index) for index in batches])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
+            for key, array in arrays.items():
+                info = zipfile.ZipInfo(f"{key}.npy", date_time=_ZIP_DATE)
+                with archive.open(info, "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, array, allow_pickle=False)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(arrays["images"])
