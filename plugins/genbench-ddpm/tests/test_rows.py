@@ -1,0 +1,100 @@
+"""Every registered row: the conformance kit, on a tiny network (fast) and on the shipped
+one (slow); the shipped checkpoint reproduces a pinned sample."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import torch
+from genbench.errors import GenbenchError
+from genbench.plugins import get_registry
+from genbench.spec import SampleRequest
+from genbench.testing import assert_model_conforms
+
+from genbench_ddpm import sampler
+from genbench_ddpm.plugin import ROWS, WEIGHTS, RowLoader
+
+ROW_NAMES = sorted(ROWS)
+
+
+def test_every_row_is_registered_with_its_nfe() -> None:
+    models = get_registry().models
+    for name, (config, _) in ROWS.items():
+        spec = models.get(name)
+        assert spec.family == "ddpm" and spec.plugin == "genbench-ddpm"
+        assert spec.info["nfe"] == config.nfe
+        assert spec.task == ("unconditional" if config.guidance is None else "class-conditional")
+    assert models.get("ddpm.digits").info["nfe"] == 1000
+    assert models.get("ddpm.digits-cfg2").info == {
+        "nfe": 100,
+        "sampler": "ddim",
+        "steps": 50,
+        "guidance": 2.0,
+    }
+
+
+def test_registration_does_not_import_torch() -> None:
+    code = "import sys, genbench_ddpm.plugin; assert 'torch' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("name", ROW_NAMES)
+def test_row_conforms_on_a_tiny_network(name: str, tiny_checkpoint: Path) -> None:
+    spec = get_registry().models.get(name)
+    config = spec.load.sampler
+    short = replace(config, steps=min(config.steps, 4))  # the tiny schedule has 20 steps
+    assert_model_conforms(replace(spec, load=RowLoader(str(tiny_checkpoint), None, short)))
+
+
+@pytest.mark.parametrize("guidance", [None, 2.0])
+def test_samples_do_not_depend_on_their_micro_batch(
+    guidance: float | None, tiny_checkpoint: Path
+) -> None:
+    """Requests larger than MICRO_BATCH put a seed in another chunk at another position."""
+    n = sampler.MICRO_BATCH + 9
+    generator = RowLoader(str(tiny_checkpoint), None, ROWS["ddpm.digits-ddim10"][0])("cpu")
+    generator.config = replace(generator.config, steps=3, guidance=guidance)
+    seeds, labels = list(range(100, 100 + n)), [i % 10 for i in range(n)]
+    with torch.inference_mode():
+        everything = generator.sample(SampleRequest(seeds=seeds, labels=labels))
+        picked = [n - 1, 5, sampler.MICRO_BATCH, 0]
+        again = generator.sample(
+            SampleRequest(seeds=[seeds[i] for i in picked], labels=[labels[i] for i in picked])
+        )
+    assert torch.equal(again, everything[picked])
+
+
+def test_missing_or_corrupt_weights_say_what_to_do(tmp_path: Path, tiny_checkpoint: Path) -> None:
+    config = ROWS["ddpm.digits-ddim10"][0]
+    with pytest.raises(GenbenchError, match=r"genbench train ddpm\.digits"):
+        RowLoader(str(tmp_path / "absent.safetensors"), None, config)("cpu")
+    with pytest.raises(GenbenchError, match="sha256"):
+        RowLoader(str(tiny_checkpoint), "0" * 64, config)("cpu")
+
+
+def test_labels_out_of_range_are_refused(tiny_checkpoint: Path) -> None:
+    generator = RowLoader(str(tiny_checkpoint), None, ROWS["ddpm.digits-cfg2"][0])("cpu")
+    with pytest.raises(GenbenchError, match=r"labels in 0\.\.9"):
+        generator.sample(SampleRequest(seeds=[1], labels=[10]))
+
+
+# Five DDIM steps with guidance 2 from the shipped weights, seeds 0..3, labels 0..3.
+PINNED_SHA256 = "to-be-pinned"
+
+
+def test_shipped_checkpoint_reproduces_the_pinned_sample() -> None:
+    config = replace(ROWS["ddpm.digits-cfg2"][0], steps=5)
+    generator = RowLoader(str(WEIGHTS.path), WEIGHTS.sha256, config)("cpu")
+    images = generator.sample(SampleRequest(seeds=[0, 1, 2, 3], labels=[0, 1, 2, 3]))
+    assert hashlib.sha256(images.numpy().tobytes()).hexdigest() == PINNED_SHA256
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ROW_NAMES)
+def test_shipped_row_conforms_as_registered(name: str) -> None:
+    assert_model_conforms(name)
