@@ -65,7 +65,7 @@ def heldout_indices(labels: np.ndarray, n_test: int) -> np.ndarray:
     return np.sort(np.asarray(chosen, dtype=np.int64))
 
 
-def _build() -> dict[str, np.ndarray]:
+def build_arrays() -> dict[str, np.ndarray]:
     from sklearn.datasets import load_digits
 
     raw = load_digits()
@@ -88,7 +88,7 @@ def load(split: str) -> ArraySplit:
     path = cache_path(f"digits-v{VERSION}.npz")
     arrays = load_arrays(path)
     if arrays is None or f"{split}_image" not in arrays:
-        arrays = _build()
+        arrays = build_arrays()
         save_arrays_atomic(path, arrays)
     return ArraySplit(
         {"image": arrays[f"{split}_image"], "label": arrays[f"{split}_label"]},
