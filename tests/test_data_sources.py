@@ -138,3 +138,26 @@ def test_dataset_names_and_their_mistakes() -> None:
         open_images("digits:nope")
     with pytest.raises(GenbenchError, match=r"neither an existing file or folder nor a dataset"):
         open_images("no-such-thing")
+
+
+def test_labels_csv_gives_labels_and_must_cover_every_image(tmp_path: Path) -> None:
+    for i in range(3):
+        write_png(tmp_path / f"{i}.png", i)
+    (tmp_path / "labels.csv").write_text("file,label\n0.png,7\n1.png,3\n2.png,7\n")
+    np.testing.assert_array_equal(open_images(tmp_path).read("label", [0, 1, 2]), [7, 3, 7])
+    (tmp_path / "labels.csv").write_text("file,label\n0.png,7\n")
+    with pytest.raises(GenbenchError, match=r"labels\.csv has no label for 1\.png, 2\.png"):
+        open_images(tmp_path)
+
+
+def test_jpeg_and_webp_decode_and_other_files_are_refused(tmp_path: Path) -> None:
+    from PIL import Image
+
+    pixels = np.full((6, 6, 3), 120, dtype=np.uint8)
+    for suffix in ("jpg", "webp", "bmp"):
+        Image.fromarray(pixels).save(tmp_path / f"x.{suffix}")
+    images = open_images(tmp_path).read("image", range(3))
+    assert images.shape == (3, 3, 6, 6) and np.abs(images.astype(int) - 120).max() <= 2
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(GenbenchError, match=r"notes\.txt is not a folder, \.zip, \.npy or \.npz"):
+        open_images(tmp_path / "notes.txt")

@@ -108,7 +108,7 @@ def _from_listing(
         return _paired(listing, name, skip_bad)
     if nested and len(tops) > 1 and all(rel.count("/") == 1 for rel, _ in listing):
         classes = sorted(tops)
-        labels = np.array([classes.index(rel.split("/", 1)[0]) for rel, _ in listing])
+        labels = np.array([classes.index(rel.split("/", 1)[0]) for rel, _ in listing], np.int64)
         split = ImageFileSplit(
             {"image": [f for _, f in listing]}, name, labels=labels, skip_bad=skip_bad
         )
