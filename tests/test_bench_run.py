@@ -43,6 +43,7 @@ def test_good_models_get_rows_leaderboards_and_pages(env, tmp_path: Path) -> Non
     assert found["tiny.good"]["n_reference"] == 160 and found["tiny.good"]["images_per_s"] > 0
     frame = pd.read_csv(out / "leaderboards" / "tiny" / "class-conditional.csv")
     assert list(frame["model"]) == ["tiny.cond"] and frame["schema"][0] == "genbench-leaderboard/1"
+    assert cli("leaderboard", "render", str(out)).exit_code == 0
     page = (out / "leaderboards" / "tiny" / "unconditional.md").read_text()
     assert "grids/tiny.good--" in page and "genbench run --models tiny.good" in page
     assert (out / "leaderboards" / "tiny" / "unconditional-quality-nfe.png").is_file()

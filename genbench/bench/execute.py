@@ -74,14 +74,15 @@ def load_reference(group: Group, jobs: list[Job], device: str, world: World) -> 
 def _real_features(group: Group, extractor: Any, split: str) -> dict[str, Any]:
     """Features of real images: cached for the ``image`` field; a translation model's other
     target field (e.g. a CycleGAN domain) is extracted here, uncached."""
-    from genbench.features.reference import reference_features, split_batches
+    from genbench.features.reference import reference_features
 
     n = group.dataset.n_reference if split == group.split else None
     if group.field == "image":
         return dict(reference_features(group.dataset, split, extractor, n=n))
     data = group.dataset.load(split)
     n = n or len(data)
-    return dict(extractor.extract(split_batches(data, n, 256, field=group.field), total=n))
+    batches = (data.read(group.field, range(i, min(i + 256, n))) for i in range(0, n, 256))
+    return dict(extractor.extract(batches, total=n))
 
 
 class JobRunner:
@@ -210,6 +211,9 @@ class JobRunner:
             labels=conditions.labels(range(job.n_samples)),
             images=np.concatenate(images)[order] if images else None,
             targets=conditions.targets(range(job.n_samples)) if "targets" in consumes else None,
+            prompts=(
+                conditions.request(range(job.n_samples)).prompts if "prompts" in consumes else None
+            ),
             train=reference.train or {},
             seed=job.seed,
         )

@@ -204,11 +204,7 @@ def make_plan(config: RunConfig, registry: Registry) -> Plan:
         problems.add("--batch-size must be at least 1")
     if config.n_samples is not None and config.n_samples < 2:
         problems.add("--n-samples must be at least 2")
-    try:
-        models = registry.models.select(config.models or "all", config.exclude)
-    except UnknownNameError as error:
-        problems.add(str(error))
-        models = []
+    models = _select_models(config, registry, problems)
     if not models and not problems.items:
         problems.add(
             f"no model to run: --models {config.models!r} --exclude {config.exclude!r} left "
@@ -231,12 +227,35 @@ def make_plan(config: RunConfig, registry: Registry) -> Plan:
                 f"({'; '.join(sorted(reasons[metric.name]))})"
             )
     if models and not jobs and not problems.items:
-        problems.add(
-            "none of the selected models can be scored: " + "; ".join(dict.fromkeys(notes))
-        )
+        problems.add("none of the selected models can be scored: " + "; ".join(_merge_notes(notes)))
     problems.raise_if_any()
     jobs.sort(key=lambda j: (j.group.key, j.task, j.model.name))
-    return Plan(jobs=tuple(jobs), notes=tuple(dict.fromkeys(notes)))
+    return Plan(jobs=tuple(jobs), notes=_merge_notes(notes))
+
+
+def _select_models(config: RunConfig, registry: Registry, problems: _Problems) -> list[ModelSpec]:
+    """Models matching any pattern (each unknown pattern is a problem) and no exclusion."""
+    chosen: set[str] = set()
+    for pattern in (config.models or "all").split(","):
+        try:
+            chosen.update(m.name for m in registry.models.select(pattern, config.exclude))
+        except UnknownNameError as error:
+            problems.add(str(error))
+    return [m for m in registry.models if m.name in chosen]
+
+
+def _merge_notes(notes: list[str]) -> tuple[str, ...]:
+    """One line per reason: "skipped a: why" and "skipped b: why" become "skipped a, b: why"."""
+    merged: dict[str, list[str]] = {}
+    for note in notes:
+        if note.startswith("skipped "):
+            model, reason = note[len("skipped ") :].split(": ", 1)
+            merged.setdefault(f"skipped {{}}: {reason}", []).append(model)
+        else:
+            merged.setdefault(note, [])
+    return tuple(
+        text.format(", ".join(models)) if models else text for text, models in merged.items()
+    )
 
 
 def _job(
@@ -251,7 +270,7 @@ def _job(
     where = f"model {model.name!r} (plugin {model.plugin})"
     if config.dataset is None and model.dataset not in registry.datasets:
         notes.append(
-            f"{model.name} skipped: its dataset {model.dataset!r} is not installed "
+            f"skipped {model.name}: its dataset {model.dataset!r} is not installed "
             f"(datasets: {', '.join(registry.datasets.names()) or 'none'})"
         )
         return None
@@ -276,6 +295,13 @@ def _job(
             f"{where} needs prompts: dataset {dataset.name!r} has no 'caption' field; "
             "pass --prompts FILE (one prompt per line)"
         )
+    if config.features is None and dataset.default_features not in registry.feature_extractors:
+        notes.append(
+            f"skipped {model.name}: the default feature extractor of {dataset.name!r}, "
+            f"{dataset.default_features!r}, is not installed; pass --features "
+            f"(one of {', '.join(registry.feature_extractors.names()) or 'none'})"
+        )
+        return None
     features = problems.lookup(
         registry.feature_extractors, config.features or dataset.default_features
     )
@@ -335,7 +361,7 @@ def _metrics_for(
     if not chosen:
         names = ", ".join(m.name for m in default_metrics(model.task, features, registry))
         notes.append(
-            f"{model.name} skipped: no requested metric applies to {model.task} "
+            f"skipped {model.name}: no requested metric applies to {model.task} "
             f"(metrics that do: {names or 'none registered'})"
         )
     return tuple(chosen)

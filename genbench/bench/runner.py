@@ -115,11 +115,6 @@ def _execute(
                 write_tables(store.rows(), out / "leaderboards")
             summary.rows.append(row)
             echo(_line(row))
-    if world.main and summary.rows:
-        from genbench.bench.report import write_pages
-
-        with watch("writing"):
-            write_pages([out], out / "leaderboards")
     return summary
 
 

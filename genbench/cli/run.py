@@ -80,7 +80,8 @@ def run(no_progress: bool, **options: object) -> None:
     summary = run_benchmark(config, echo=click.echo)
     if summary.rows or summary.resumed:
         click.echo(
-            f"results: {summary.out / 'results'}  leaderboards: {summary.out / 'leaderboards'}"
+            f"results: {summary.out / 'results'}  leaderboards: {summary.out / 'leaderboards'}\n"
+            f"pages and plots: genbench leaderboard render {summary.out}"
         )
     if summary.failed:
         names = ", ".join(r["model"] for r in summary.failed)
