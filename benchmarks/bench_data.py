@@ -81,6 +81,35 @@ def main() -> None:
         f"store {load_wall * 1000:.1f} ms wall: {build_cpu / load_cpu:.0f}x less CPU"
     )
 
+    user_sets(n)
+
+
+def user_sets(n: int) -> None:
+    """Reading the same n shapes images exported as a PNG folder, a zip of it and an npz."""
+    import zipfile
+    from pathlib import Path
+
+    from genbench.data import open_images
+    from genbench.data.export import export_npz, export_png_folder
+
+    root = Path(os.environ["GENBENCH_HOME"])
+    split = open_images("shapes:test")
+    export_png_folder(split, root / "png", limit=n)
+    export_npz(split, root / "set.npz", limit=n)
+    with zipfile.ZipFile(root / "set.zip", "w") as archive:
+        for path in sorted((root / "png").glob("*.png")):
+            archive.write(path, f"set/{path.name}")
+    print(f"user sets: read {n} 32×32 RGB images")
+    times = {}
+    for name in ("png", "set.zip", "set.npz"):
+        cpu, wall, _ = timed(lambda name=name: open_images(root / name).read("image", range(n)))
+        times[name] = cpu
+        print(f"  {name:8s} {n / cpu:9.0f} images/s ({wall:.2f} s wall)")
+    print(
+        f"  zip / folder time: {times['set.zip'] / times['png']:.2f}x, "
+        f"npz is {times['png'] / times['set.npz']:.0f}x faster than decoding PNGs"
+    )
+
 
 if __name__ == "__main__":
     main()

@@ -65,14 +65,23 @@ def test_empty_folder_says_what_it_looked_for(tmp_path: Path) -> None:
         open_images(tmp_path / "empty")
 
 
-def test_zip_archive_reads_like_a_folder(tmp_path: Path) -> None:
+def test_zip_archive_reads_like_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "images"
     pixels = [write_png(folder / f"{i}.png", i) for i in range(3)]
     archive = tmp_path / "images.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for i in range(3):
             zf.write(folder / f"{i}.png", f"set/{i}.png")
+    opened = []
+
+    class CountingZipFile(zipfile.ZipFile):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            opened.append(args[0])
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("genbench.data.images.zipfile.ZipFile", CountingZipFile)
     np.testing.assert_array_equal(open_images(archive).read("image", [0, 1, 2]), np.stack(pixels))
+    assert len(opened) == 1  # once per set, not once per image (that is quadratic)
 
 
 def test_unreadable_zip_is_named(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ I, F) give one channel, everything else is converted to RGB.
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -66,24 +67,40 @@ def list_folder(root: Path) -> list[tuple[str, ImageFile]]:
     )
 
 
+class _ZipMembers:
+    """Reads members of one zip archive through a handle opened once per process.
+
+    Opening the archive parses its whole central directory, so opening it per image would
+    make reading a set quadratic in its size; a forked worker reopens its own handle.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: tuple[int, zipfile.ZipFile] | None = None
+
+    def names(self) -> list[str]:
+        return self._archive().namelist()
+
+    def reader(self, member: str) -> Callable[[], bytes]:
+        return lambda: self._archive().read(member)
+
+    def _archive(self) -> zipfile.ZipFile:
+        if self._handle is None or self._handle[0] != os.getpid():
+            try:
+                self._handle = (os.getpid(), zipfile.ZipFile(self.path))
+            except (OSError, zipfile.BadZipFile) as error:
+                raise GenbenchError(
+                    f"cannot read zip archive {self.path}: {error}. "
+                    "Check that the file is a complete zip."
+                ) from error
+        return self._handle[1]
+
+
 def list_zip(path: Path) -> list[tuple[str, ImageFile]]:
     """Image members of a zip archive, as (member name, file), sorted by name."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.namelist() if is_image_name(m) and "__MACOSX" not in m]
-    except (OSError, zipfile.BadZipFile) as error:
-        raise GenbenchError(
-            f"cannot read zip archive {path}: {error}. Check that the file is a complete zip."
-        ) from error
-
-    def reader(member: str) -> Callable[[], bytes]:
-        def read() -> bytes:
-            with zipfile.ZipFile(path) as archive:
-                return archive.read(member)
-
-        return read
-
-    return [(m, ImageFile(f"{path}:{m}", reader(m))) for m in sorted(members)]
+    archive = _ZipMembers(path)
+    members = [m for m in archive.names() if is_image_name(m) and "__MACOSX" not in m]
+    return [(m, ImageFile(f"{path}:{m}", archive.reader(m))) for m in sorted(members)]
 
 
 class ImageFileSplit:
