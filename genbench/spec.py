@@ -226,7 +226,8 @@ class DatasetSplit(Protocol):
     """One split of a dataset: ``read(field, indices)`` returns a numpy array.
 
     ``read("image", idx)`` is uint8 (n, C, H, W); ``read("label", idx)`` is int64 (n,).
-    Other fields (``"semantic"``, ``"edges"``, ...) are uint8 images too.
+    Other fields (``"semantic"``, ``"edges"``, ...) are uint8 images too, except
+    ``read("caption", idx)``: a numpy array of str (n,), the prompts of text-to-image.
     """
 
     fields: tuple[str, ...]
