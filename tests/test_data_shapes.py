@@ -129,6 +129,12 @@ def test_cache_is_written_atomically_and_read_back(
     monkeypatch.setattr(shapes, "generate", no_generation)
     np.testing.assert_array_equal(shapes.load("test").read("image", [3, 501]), first)
 
+    monkeypatch.undo()
+    monkeypatch.setenv("GENBENCH_HOME", str(tmp_path))
+    damaged = tmp_path / "datasets" / f"shapes-v{shapes.VERSION}" / "test-001.npz"
+    damaged.write_bytes(damaged.read_bytes()[:1000])  # e.g. a disk that filled up
+    np.testing.assert_array_equal(shapes.load("test").read("image", [3, 501]), first)
+
 
 def test_reads_check_split_field_and_range() -> None:
     with pytest.raises(genbench.GenbenchError, match="'shapes' has no split 'val'"):

@@ -113,4 +113,5 @@ class ShapesSplit:
 
 
 def load(split: str) -> ShapesSplit:
+    """A split of ``shapes``; nothing is generated until items are read."""
     return ShapesSplit(split)
