@@ -51,7 +51,7 @@ class World:
 
         box = [value]
         dist.broadcast_object_list(box, src=0)
-        return box[0]  # type: ignore[no-any-return]
+        return box[0]
 
 
 def launched() -> bool:

@@ -33,7 +33,7 @@ def _image(index: int, split: str):
 
 
 class TinySplit:
-    fields = ("image", "label", "edges", "domain_a", "domain_b")
+    fields = ("image", "label", "edges", "domain_a", "domain_b", "caption")
 
     def __init__(self, split: str) -> None:
         self.split = split
@@ -47,6 +47,8 @@ class TinySplit:
         indices = list(indices)
         if field == "label":
             return np.asarray([i % CLASSES for i in indices], dtype=np.int64)
+        if field == "caption":
+            return np.asarray([f"a square in corner {i % CLASSES}" for i in indices])
         images = (
             np.stack([_image(i, self.split) for i in indices])
             if indices
@@ -97,7 +99,10 @@ class Generator:
                 row, col = divmod(int(label), 2)
                 corner[i, 0, row * 4 : row * 4 + 3, col * 4 : col * 4 + 3] = 160
             base = base + corner
-        if self.kind == "pix":
+        if self.kind == "text":
+            labels = [int(prompt.rsplit(" ", 1)[-1]) for prompt in request.prompts]
+            return Generator("cond").sample(genbench.SampleRequest(request.seeds, labels=labels))
+        if self.kind in ("pix", "cycle"):
             base = (255 - request.inputs.float()) * 0.9 + base * 0.1
         if self.kind == "float":
             return base / 255
@@ -180,7 +185,13 @@ def genbench_register_datasets(register):
     register(
         genbench.DatasetSpec(
             name="tiny",
-            tasks=("unconditional", "class-conditional", "paired-translation"),
+            tasks=(
+                "unconditional",
+                "class-conditional",
+                "paired-translation",
+                "unpaired-translation",
+                "text-to-image",
+            ),
             resolution=SIZE,
             channels=1,
             splits=SPLITS,
@@ -230,7 +241,7 @@ def genbench_register_metrics(register):
             columns=("tiny_l1",),
             compute=_pixel,
             consumes=("images", "targets"),
-            tasks=("paired-translation",),
+            tasks=("paired-translation", "unpaired-translation"),
         )
     )
     register(
@@ -256,6 +267,10 @@ def genbench_register_models(register):
     register(_model("tiny.good", "good", info={"nfe": 1}))
     register(_model("tiny.cond", "cond", task="class-conditional", num_classes=CLASSES))
     register(_model("tiny.pix", "pix", task="paired-translation", inputs="edges"))
+    register(
+        _model("tiny.cycle", "cycle", "unpaired-translation", inputs="domain_a", targets="domain_b")
+    )
+    register(_model("tiny.text", "text", task="text-to-image"))
     for kind in ("load-error", "sample-error", "float", "nan", "constant", "shape", "channels"):
         register(_model(f"broken.{kind}", kind))
     register(_model("crash.kill", "crash"))

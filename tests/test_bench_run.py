@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))  # the harness tests' helpers (importlib mode)
 from bench_helpers import PYTHON, cli, install_tiny, rows
 
-GOOD = "tiny.good,tiny.cond,tiny.pix"
+GOOD = "tiny.good,tiny.cond,tiny.pix,tiny.cycle,tiny.text"
 METRICS = "tiny-mean,tiny-acc,tiny-pixel,tiny-nn"
 
 
@@ -32,12 +32,15 @@ def test_good_models_get_rows_leaderboards_and_pages(env, tmp_path: Path) -> Non
         "run", "--models", GOOD, "--metrics", METRICS, "--out", str(out), "--batch-size", "16"
     )
     assert result.exit_code == 0, result.output
-    assert "plan: 3 model(s) in 1 group(s)" in result.output
+    assert "plan: 5 model(s) in 2 group(s)" in result.output  # domain_b is its own reference
+    assert "tiny · reference train[domain_b]" in result.output
     found = rows(out)
-    assert set(found) == {"tiny.good", "tiny.cond", "tiny.pix"}
+    assert set(found) == set(GOOD.split(","))
     assert all(r["status"] == "ok" and r["error"] == "" for r in found.values())
     assert found["tiny.cond"]["tiny_acc"] == 1.0  # the square sits in the requested corner
     assert found["tiny.pix"]["tiny_l1"] < 10  # the output inverts its input, as the target does
+    assert found["tiny.cycle"]["tiny_l1"] < 30  # copying the input would be ~150 away
+    assert found["tiny.text"]["tiny_mean"] < found["tiny.good"]["tiny_mean"]  # prompts honoured
     assert "tiny_acc" not in found["tiny.good"]
     assert found["tiny.good"]["nfe"] == 1  # ModelSpec.info becomes columns
     assert found["tiny.good"]["n_reference"] == 160 and found["tiny.good"]["images_per_s"] > 0

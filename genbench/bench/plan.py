@@ -50,7 +50,7 @@ class Group:
         return self.dataset.reference_split
 
     def describe(self) -> str:
-        size = self.dataset.n_reference or self.dataset.splits.get(self.split, "?")
+        size = self.dataset.n_reference or self.dataset.splits.get(self.split)
         return (
             f"{self.dataset.name} · reference {self.split}[{self.field}] ({size} images)"
             f" · features {self.features.name} (resize {self.resize})"
@@ -342,15 +342,15 @@ def _metrics_for(
     """The requested metrics that apply to ``model`` (the rest are noted), or its defaults."""
     requested = list(requested)
     if not requested:
-        chosen = default_metrics(model.task, features, registry)
-        if not chosen:
+        defaults = default_metrics(model.task, features, registry)
+        if not defaults:
             problems.add(
                 f"no default metric of {model.task} models is registered "
                 f"(defaults: {', '.join(DEFAULT_METRICS[model.task])}; registered: "
                 f"{', '.join(registry.metrics.names()) or 'none'}); pass --metrics"
             )
-        return chosen
-    chosen = []
+        return defaults
+    chosen: list[MetricSpec] = []
     for metric in requested:
         reason = inapplicable(metric, model.task, features)
         if reason is None:

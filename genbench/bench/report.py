@@ -43,7 +43,9 @@ def grid_png(images: Sequence[np.ndarray], columns: int = 8, scale: int = 0) -> 
         top, left = pad + y * (height + pad), pad + x * (width + pad)
         canvas[top : top + height, left : left + width] = image.transpose(1, 2, 0)
     picture = Image.fromarray(canvas[..., 0] if channels == 1 else canvas)
-    picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
+    picture = picture.resize(
+        (picture.width * scale, picture.height * scale), Image.Resampling.NEAREST
+    )
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
     return buffer.getvalue()

@@ -99,6 +99,7 @@ def _execute(
         with watch("reference"):
             reference = load_reference(todo[0].group, todo, device, world)
         for job in todo:
+            row: dict[str, Any] | None
             if config.isolate:
                 from genbench.bench.isolate import run_isolated
 
@@ -112,7 +113,9 @@ def _execute(
             with watch("writing"):
                 if not config.isolate:
                     store.write(row)
-                write_tables(store.rows(), out / "leaderboards")
+                table = (row["dataset"], row["task"])
+                mine = [r for r in store.rows() if (r["dataset"], r["task"]) == table]
+                write_tables(mine, out / "leaderboards")
             summary.rows.append(row)
             echo(_line(row))
     return summary

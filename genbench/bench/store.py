@@ -99,7 +99,7 @@ def _load(path: Path) -> dict[str, Any]:
             f"cannot read result {path}: {error}; delete it and rerun with --resume"
         ) from error
     check_schema(row.get("schema"), path)
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 def check_schema(schema: Any, where: Path | str) -> None:
