@@ -87,6 +87,20 @@ def test_loads_images_and_labels_from_the_real_format(
     )
 
 
+@pytest.mark.parametrize("protocol", [2, 4, 5])
+def test_batches_pickled_by_python3_load_too(tmp_path: Path, protocol: int) -> None:
+    images = np.random.default_rng(1).integers(0, 256, size=(3, 3072), dtype=np.uint8)
+    labels = [np.int64(4), 0, 9]  # numpy scalars among plain ints
+    folder = tmp_path / cifar.CIFAR10.folder
+    folder.mkdir()
+    for name in cifar.CIFAR10.files["test"]:
+        batch = {b"data": images, b"labels": labels, b"batch_label": b"test"}
+        (folder / name).write_bytes(pickle.dumps(batch, protocol=protocol))
+    loaded = cifar.load(cifar.CIFAR10, "test", root=tmp_path)
+    np.testing.assert_array_equal(loaded.read("label", range(3)), [4, 0, 9])
+    np.testing.assert_array_equal(loaded.read("image", range(3)), images.reshape(3, 3, 32, 32))
+
+
 def test_data_root_argument_wins_and_archive_path_works(tmp_path: Path) -> None:
     batches = make_batches(cifar.CIFAR10, {"train": 1, "test": 2})
     archive = write_archive(tmp_path, cifar.CIFAR10, batches)

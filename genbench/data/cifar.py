@@ -12,11 +12,11 @@ Files are looked for in ``--data-root`` / ``GENBENCH_DATA`` (default
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import pickle
 import tarfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,19 +62,29 @@ CIFAR100 = CifarLayout(
 SPLITS = {"train": 50000, "test": 10000}
 
 
-def _array_reconstructor() -> Any:
-    return np.ndarray((0,)).__reduce__()[0]  # numpy's ``_reconstruct``, wherever it lives
+# The functions numpy's own pickles call, found where this numpy keeps them.
+_NUMPY_REDUCERS = {
+    "_reconstruct": np.ndarray((0,)).__reduce__()[0],  # arrays, protocols 0-4
+    "_frombuffer": np.zeros(1).__reduce_ex__(5)[0],  # arrays, protocol 5
+    "scalar": np.int64(0).__reduce__()[0],  # numpy integers, e.g. in label lists
+}
 
-
-# The globals a CIFAR data pickle refers to: numpy arrays and dtypes (written by Python 2
-# numpy as ``numpy.core.multiarray``), and ``_codecs.encode``, which Python 3 writes for
-# bytes at protocol 2. Each maps to the object it names; nothing else is importable.
-_ALLOWED: dict[tuple[str, str], Callable[[], Any]] = {
-    ("numpy.core.multiarray", "_reconstruct"): _array_reconstructor,
-    ("numpy._core.multiarray", "_reconstruct"): _array_reconstructor,
-    ("numpy", "ndarray"): lambda: np.ndarray,
-    ("numpy", "dtype"): lambda: np.dtype,
-    ("_codecs", "encode"): lambda: __import__("codecs").encode,
+# The globals a CIFAR data pickle may refer to: numpy arrays, scalars and dtypes (Python 2
+# numpy wrote ``numpy.core.*``, numpy 2 writes ``numpy._core.*``), and ``_codecs.encode``,
+# which Python 3 writes for bytes at protocol 2. Nothing else is importable.
+_ALLOWED: dict[tuple[str, str], Any] = {
+    **{
+        (f"{package}.{module}", name): _NUMPY_REDUCERS[name]
+        for package in ("numpy.core", "numpy._core")
+        for module, name in (
+            ("multiarray", "_reconstruct"),
+            ("numeric", "_frombuffer"),
+            ("multiarray", "scalar"),
+        )
+    },
+    ("numpy", "ndarray"): np.ndarray,
+    ("numpy", "dtype"): np.dtype,
+    ("_codecs", "encode"): codecs.encode,
 }
 
 
@@ -89,7 +99,7 @@ class _DataUnpickler(pickle.Unpickler):
                 f"{self.source} refers to {module}.{name}, which a CIFAR data file never "
                 "holds; refusing to unpickle it. Use the archive from " + DOWNLOAD_PAGE
             )
-        return _ALLOWED[(module, name)]()
+        return _ALLOWED[(module, name)]
 
 
 def read_batch(data: bytes, source: str, label_key: bytes) -> tuple[np.ndarray, np.ndarray]:
