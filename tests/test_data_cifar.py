@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import genbench
-from genbench.data import cifar
+from genbench.data import cifar, open_images
 from genbench.errors import GenbenchError
 
 
@@ -108,6 +108,16 @@ def test_data_root_argument_wins_and_archive_path_works(tmp_path: Path) -> None:
     assert len(cifar.load(cifar.CIFAR10, "train", root=tmp_path)) == 5
 
 
+@pytest.mark.parametrize("form", ["folder", "archive"])
+def test_open_images_recognises_cifar_files(tmp_path: Path, form: str) -> None:
+    batches = make_batches(cifar.CIFAR100, {"train": 3, "test": 2})
+    written = (write_folder if form == "folder" else write_archive)(
+        tmp_path, cifar.CIFAR100, batches
+    )
+    split = open_images(written)
+    np.testing.assert_array_equal(split.read("label", range(3)), batches["train"][b"fine_labels"])
+
+
 def test_a_pickle_that_imports_code_is_refused_unrun(tmp_path: Path) -> None:
     class Exploit:
         def __reduce__(self) -> tuple:
@@ -136,3 +146,22 @@ def test_missing_truncated_and_foreign_files_say_what_to_do(tmp_path: Path) -> N
         cifar.load(cifar.CIFAR10, "test", root=tmp_path)
     with pytest.raises(GenbenchError, match="'cifar10' has no split 'valid'"):
         cifar.load(cifar.CIFAR10, "valid", root=tmp_path)
+
+
+def test_export_cifar_from_data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from genbench.cli import build_cli
+
+    # --data-root sets GENBENCH_DATA in this process; monkeypatch restores it afterwards.
+    monkeypatch.setenv("GENBENCH_DATA", str(tmp_path / "not-here"))
+
+    batches = make_batches(cifar.CIFAR10, {"train": 2, "test": 3})
+    write_archive(tmp_path, cifar.CIFAR10, batches)
+    out = tmp_path / "test.npz"
+    args = ["datasets", "export", "cifar10:test", str(out), "--data-root", str(tmp_path)]
+    result = CliRunner().invoke(build_cli(), args)
+    assert result.exit_code == 0, result.output
+    with np.load(out) as data:
+        np.testing.assert_array_equal(data["labels"], batches["test_batch"][b"labels"])
+        assert data["images"].shape == (3, 32, 32, 3)

@@ -59,6 +59,7 @@ CIFAR100 = CifarLayout(
     label_key=b"fine_labels",
     num_classes=100,
 )
+LAYOUTS = (CIFAR10, CIFAR100)
 SPLITS = {"train": 50000, "test": 10000}
 
 
@@ -143,6 +144,23 @@ def find_source(layout: CifarLayout, roots: list[Path]) -> Path | None:
         archive = root if root.is_file() else root / layout.archive
         if archive.is_file():
             return archive
+    return None
+
+
+def layout_of(path: Path) -> CifarLayout | None:
+    """The CIFAR variant stored at ``path`` (its folder, the folder above it, or its
+    archive, recognised by the first member's folder), or None."""
+    for layout in LAYOUTS:
+        if path.is_dir() and find_source(layout, [path]) is not None:
+            return layout
+    if path.is_file() and tarfile.is_tarfile(path):
+        try:
+            with tarfile.open(path, "r:*") as tar:
+                first = tar.next()
+        except (OSError, tarfile.TarError, EOFError):
+            return None
+        top = first.name.split("/", 1)[0] if first is not None else ""
+        return next((layout for layout in LAYOUTS if layout.folder == top), None)
     return None
 
 

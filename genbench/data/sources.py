@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from genbench.data import cifar
 from genbench.data.arrays import open_array_file
 from genbench.data.images import EXTENSIONS, ImageFile, ImageFileSplit, list_folder, list_zip
 from genbench.errors import GenbenchError
@@ -32,6 +33,8 @@ def open_images(source: str | os.PathLike[str], *, skip_bad: bool = False) -> Da
     - a ``.zip`` archive of images (the same rules as a folder for its member names);
     - a ``.npy`` or ``.npz`` array of uint8 images, NHWC or NCHW (npz: images under
       'images', 'arr_0' or the only array, integer labels under 'labels');
+    - a CIFAR-10/100 folder or .tar.gz in the python format: its train split (for the
+      test split, name ``cifar10:test`` and pass the folder as ``--data-root``);
     - a registered dataset, ``NAME`` or ``NAME:SPLIT`` (default: its reference split).
 
     Images are decoded lazily; a file that cannot be decoded raises a ``GenbenchError``
@@ -39,6 +42,9 @@ def open_images(source: str | os.PathLike[str], *, skip_bad: bool = False) -> Da
     ``split.skipped``).
     """
     path = Path(source)
+    layout = cifar.layout_of(path)
+    if layout is not None:
+        return cifar.load(layout, "train", root=path)
     if path.is_dir():
         listing = list_folder(path)
         labels = _labels_csv(path / LABELS_CSV, listing)
