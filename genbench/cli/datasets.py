@@ -53,8 +53,11 @@ def export(
     skip_bad: bool,
     overwrite: bool,
 ) -> None:
-    """Write SOURCE (NAME[:SPLIT], a folder, zip or npz) to OUT: a PNG folder with
-    labels.csv, or an .npz (images NHWC uint8, labels) when OUT ends in .npz.
+    """Write a dataset split or image set to a PNG folder or an .npz.
+
+    SOURCE is NAME[:SPLIT] (e.g. shapes:test), a folder, zip, npz or CIFAR archive. OUT
+    is a folder of PNGs with labels.csv, or an .npz (images NHWC uint8, labels) when it
+    ends in .npz.
 
     The files are byte-identical from run to run, so other tools (pytorch-fid, clean-fid)
     can be pointed at exactly the reference set genbench uses.
