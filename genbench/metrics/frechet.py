@@ -143,7 +143,10 @@ def trace_sqrt_product(sigma1: torch.Tensor, sigma2: torch.Tensor) -> float:
         factor, second = (vectors * values.clamp_min(0).sqrt()) @ vectors.T, sigma2
     inner = factor.T @ second @ factor
     eigenvalues = torch.linalg.eigvalsh((inner + inner.T) / 2)
-    return float(eigenvalues.clamp_min(0).sqrt().sum())
+    # Below this, an eigenvalue is round-off of a zero (a singular covariance): its square
+    # root, about sqrt(eps)·|λmax|^½, would bias the trace, so it counts as zero.
+    noise = eigenvalues.abs().max() * len(eigenvalues) * torch.finfo(torch.float64).eps
+    return float(torch.where(eigenvalues > noise, eigenvalues, 0.0).sqrt().sum())
 
 
 def frechet_distance(mu1: Any, sigma1: Any, mu2: Any, sigma2: Any) -> float:
@@ -163,6 +166,7 @@ def frechet_distance(mu1: Any, sigma1: Any, mu2: Any, sigma2: Any) -> float:
 
 def statistics_distance(real: GaussianStats, fake: GaussianStats) -> float:
     """The Fréchet distance between two accumulators (a warning if one has n <= d)."""
+    moments = (real.mean, real.cov, fake.mean, fake.cov)
     for name, stats in (("real", real), ("fake", fake)):
         if stats.dim is not None and stats.count <= stats.dim:
             warnings.warn(
@@ -171,7 +175,7 @@ def statistics_distance(real: GaussianStats, fake: GaussianStats) -> float:
                 RuntimeWarning,
                 stacklevel=3,
             )
-    return frechet_distance(real.mean, real.cov, fake.mean, fake.cov)
+    return frechet_distance(*moments)
 
 
 def fid_from_features(real: Any, fake: Any) -> float:
