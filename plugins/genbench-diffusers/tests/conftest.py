@@ -69,6 +69,7 @@ def _offline(
     torch.set_num_threads(1)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("GENBENCH_OFFLINE", "1")
+    monkeypatch.setenv("GENBENCH_LOAD_PLUGINS", "genbench-diffusers")  # no other family
     monkeypatch.setenv("GENBENCH_HOME", str(tmp_path_factory.getbasetemp() / "genbench-home"))
     monkeypatch.setenv("GENBENCH_DIFFUSERS_CONFIG", str(tmp_path / "diffusers.toml"))
     reset_registry()

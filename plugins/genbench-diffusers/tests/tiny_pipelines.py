@@ -112,10 +112,55 @@ def build_dit(directory: Path, *, resolution: int = 32, seed: int = 0) -> Path:
     return directory
 
 
-def build_clip_text(directory: Path, *, hidden: int = 16):  # type: ignore[no-untyped-def]
+def build_clip_text(hidden: int = 16):  # type: ignore[no-untyped-def]
     from transformers import CLIPTextConfig, CLIPTextModel
 
     return CLIPTextModel(CLIPTextConfig(**_clip_text_config(hidden)))
+
+
+def build_clip(
+    directory: Path, *, image_size: int = 32, seed: int = 0, agreeing: bool = False
+) -> Path:
+    """A CLIP model (vision and text towers, projections) with its processor, as the CLIP
+    score reads it; images are resized to ``image_size`` by the processor.
+
+    Random towers give cosines of either sign, so the clamped mean is often 0; ``agreeing``
+    makes both embeddings mostly positive (positive final biases and projections), so every
+    pair scores above 0 and still differs from pair to pair.
+    """
+    import torch
+    from transformers import (
+        CLIPConfig,
+        CLIPImageProcessor,
+        CLIPModel,
+        CLIPProcessor,
+        CLIPTokenizer,
+    )
+
+    _seeded(seed)
+    vision = dict(
+        image_size=image_size,
+        patch_size=8,
+        hidden_size=16,
+        intermediate_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+    )
+    config = CLIPConfig(text_config=_clip_text_config(16), vision_config=vision, projection_dim=8)
+    model = CLIPModel(config)
+    if agreeing:
+        with torch.no_grad():
+            for norm in (model.vision_model.post_layernorm, model.text_model.final_layer_norm):
+                norm.bias.fill_(2.0)
+            for projection in (model.visual_projection, model.text_projection):
+                projection.weight.abs_()
+    model.save_pretrained(directory)
+    tokenizer = CLIPTokenizer.from_pretrained(write_clip_tokenizer(directory))
+    image_processor = CLIPImageProcessor(
+        size={"shortest_edge": image_size}, crop_size={"height": image_size, "width": image_size}
+    )
+    CLIPProcessor(image_processor=image_processor, tokenizer=tokenizer).save_pretrained(directory)
+    return directory
 
 
 def _clip_text_config(hidden: int) -> dict[str, int]:
@@ -155,7 +200,7 @@ def build_stable_diffusion(directory: Path, *, resolution: int = 32, seed: int =
     pipe = StableDiffusionPipeline(
         unet=unet,
         vae=_tiny_vae(),
-        text_encoder=build_clip_text(directory),
+        text_encoder=build_clip_text(),
         tokenizer=tokenizer,
         scheduler=DDIMScheduler(beta_schedule="scaled_linear", clip_sample=False, steps_offset=1),
         safety_checker=None,
