@@ -12,7 +12,11 @@ from genbench.testing import assert_model_conforms
 
 torch.set_num_threads(1)
 
-NAMES = [s.name for s in specs()]
+# Shapes are rendered on first use (seconds per thousand images): those run with -m slow.
+NAMES = [
+    pytest.param(s.name, marks=pytest.mark.slow) if s.dataset == "shapes" else s.name
+    for s in specs()
+]
 
 
 def _registered(name: str) -> genbench.ModelSpec:
@@ -32,12 +36,12 @@ def test_conforms(name: str) -> None:
     assert_model_conforms(_registered(name))
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", [s.name for s in specs()])
 def test_matches_its_dataset(name: str) -> None:
     spec = _registered(name)
     dataset = genbench.get_registry().datasets.get(spec.dataset)
     assert (spec.resolution, spec.channels) == (dataset.resolution, dataset.channels)
-    assert EMBEDDED[spec.dataset] == (dataset.resolution, dataset.channels)
+    assert EMBEDDED[spec.dataset] == (dataset.resolution, dataset.channels, dataset.num_classes)
 
 
 @pytest.mark.parametrize(("kind", "split"), [("oracle", "test"), ("memorizer", "train")])
@@ -48,6 +52,21 @@ def test_replays_split_by_index(kind: str, split: str) -> None:
     images = spec.load("cpu").sample(genbench.SampleRequest(seeds=[1, 2, 3], indices=indices))
     expected = data.read("image", [0, 5, 3])
     np.testing.assert_array_equal(images.numpy(), expected)
+
+
+@pytest.mark.parametrize(("kind", "split"), [("oracle", "test"), ("memorizer", "train")])
+def test_labelled_replays_walk_through_each_class(kind: str, split: str) -> None:
+    spec = _registered(f"baseline.{kind}-digits-labels")
+    data = genbench.get_registry().datasets.get("digits").load(split)
+    labels = data.read("label", range(len(data)))
+    indices = list(range(30))
+    request = genbench.SampleRequest(
+        seeds=indices, indices=indices, labels=[i % 10 for i in indices]
+    )
+    images = spec.load("cpu").sample(request).numpy()
+    for i in indices:  # sample i is the (i // 10)-th image of class i % 10
+        row = np.flatnonzero(labels == i % 10)[i // 10]
+        np.testing.assert_array_equal(images[i], data.read("image", [row])[0])
 
 
 def test_mean_is_the_training_mean_up_to_jitter() -> None:
