@@ -7,8 +7,6 @@ written in the real format (``torch.save`` of a state dict) where the peers look
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
@@ -16,11 +14,9 @@ import torch
 import genbench
 from genbench import weights as store
 from genbench.features import load_extractor
-from genbench.features.calibration import random_inception_state_dict
+from genbench.features.calibration import INCEPTION_HUB_FILENAME, install_random_inception
 from genbench.features.inception import fid_inception
 from genbench.features.resize import clean_resize, legacy_pytorch
-
-FILENAME = "pt_inception-2015-12-05-6726825d.pth"
 
 
 @pytest.fixture(autouse=True)
@@ -32,19 +28,12 @@ def _one_thread():
     store.set_overrides({})
 
 
-def _install(state: dict[str, torch.Tensor], torch_home: Path) -> Path:
-    path = torch_home / "hub" / "checkpoints" / FILENAME
-    path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save(state, path)
-    return path
-
-
 @pytest.fixture(scope="module")
 def weights_file(tmp_path_factory: pytest.TempPathFactory):
     """Random calibrated weights where genbench (override) and the peers (TORCH_HOME) read them."""
     torch_home = tmp_path_factory.mktemp("torch-home")
     torch.set_num_threads(1)
-    path = _install(random_inception_state_dict(seed=0), torch_home)
+    path = install_random_inception(torch_home)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TORCH_HOME", str(torch_home))
         yield path
@@ -65,7 +54,8 @@ def test_state_dict_layout_is_pytorch_fids(tmp_path, monkeypatch):
     from pytorch_fid.inception import fid_inception_v3
 
     ours = fid_inception().state_dict()
-    _install(ours, tmp_path)
+    (tmp_path / "hub" / "checkpoints").mkdir(parents=True)
+    torch.save(ours, tmp_path / "hub" / "checkpoints" / INCEPTION_HUB_FILENAME)
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     theirs = fid_inception_v3().state_dict()
     assert len(ours) == 566
@@ -109,7 +99,7 @@ def test_missing_weights_offline_say_how_to_get_them(monkeypatch, tmp_path):
     with pytest.raises(genbench.GenbenchError) as error:
         load_extractor("inception-v3-fid")
     assert "genbench weights fetch inception-v3-fid" in str(error.value)
-    assert FILENAME in str(error.value)
+    assert INCEPTION_HUB_FILENAME in str(error.value)
 
 
 def _relative(ours: np.ndarray, theirs: np.ndarray) -> float:

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "genbench.cli.train",
     "genbench.cli.features_cmd",
     "genbench.cli.weights_cmd",
+    "genbench.cli.score",
     "genbench.cli.run",
     "genbench.cli.leaderboard",
 )

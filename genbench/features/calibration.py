@@ -8,6 +8,8 @@ statistics of random input (one forward pass in training mode, cumulative averag
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 from torch import nn
 
@@ -26,7 +28,22 @@ def calibrate_batchnorm(net: nn.Module, inputs: torch.Tensor) -> nn.Module:
     return net.eval()
 
 
-def random_inception_state_dict(seed: int = 0, images: int = 4) -> dict[str, torch.Tensor]:
+def image_like_noise(n: int, size: int, generator: torch.Generator) -> torch.Tensor:
+    """Inputs in [-1, 1] with the smooth structure of upsampled images plus fine noise.
+
+    Calibrating on white noise alone leaves smooth images (most real ones) far out of the
+    calibrated range after ~90 layers; this mix keeps both kinds of input well scaled.
+    """
+    import torch.nn.functional as F
+
+    coarse = torch.rand(n, 3, 8, 8, generator=generator) * 2 - 1
+    smooth = F.interpolate(coarse, size=(size, size), mode="bilinear", align_corners=False)
+    fine = torch.rand(n, 3, size, size, generator=generator) * 2 - 1
+    weight = torch.linspace(0.1, 0.9, n).view(n, 1, 1, 1)
+    return (1 - weight) * smooth + weight * fine
+
+
+def random_inception_state_dict(seed: int = 0, images: int = 8) -> dict[str, torch.Tensor]:
     """An FID-Inception state dict with pytorch-fid's exact keys and random, calibrated values."""
     from genbench.features.inception import fid_inception
 
@@ -39,6 +56,17 @@ def random_inception_state_dict(seed: int = 0, images: int = 4) -> dict[str, tor
                 tensor.copy_(torch.randn(tensor.shape, generator=generator) / fan_in**0.5)
             elif name.endswith(("bn.bias", "fc.bias")):
                 tensor.copy_(0.1 * torch.randn(tensor.shape, generator=generator))
-    inputs = torch.rand(images, 3, 299, 299, generator=generator) * 2 - 1
-    calibrate_batchnorm(net, inputs)
+    calibrate_batchnorm(net, image_like_noise(images, 299, generator))
     return {k: v.clone() for k, v in net.state_dict().items()}
+
+
+INCEPTION_HUB_FILENAME = "pt_inception-2015-12-05-6726825d.pth"
+
+
+def install_random_inception(torch_home: Path, seed: int = 0) -> Path:
+    """Write random calibrated FID-Inception weights where torch.hub (hence pytorch-fid,
+    clean-fid and torch-fidelity) looks first: ``torch_home/hub/checkpoints/<file name>``."""
+    path = torch_home / "hub" / "checkpoints" / INCEPTION_HUB_FILENAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(random_inception_state_dict(seed), path)
+    return path

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from genbench.data.store import load_arrays, save_arrays_atomic
 from genbench.errors import GenbenchError
+from genbench.features.loading import read_batches
 from genbench.home import subdir
 
 if TYPE_CHECKING:
@@ -66,36 +66,16 @@ def cache_path(key: dict[str, Any]) -> Path:
 
 
 def _read(path: Path, key: dict[str, Any]) -> dict[str, np.ndarray] | None:
-    import numpy as np
-
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            if json.loads(str(stored["__key__"])) != key:
-                return None
-            return {name: stored[name] for name in stored.files if name != "__key__"}
-    except (OSError, ValueError, KeyError):
-        return None  # unreadable or partial: recompute and overwrite
+    stored = load_arrays(path)
+    if stored is None or "__key__" not in stored or json.loads(str(stored.pop("__key__"))) != key:
+        return None  # unreadable, partial or another key's file: recompute and overwrite
+    return stored
 
 
 def _write(path: Path, key: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
     import numpy as np
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=".partial-", suffix=".npz")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            payload = {"__key__": np.array(json.dumps(key, sort_keys=True)), **arrays}
-            np.savez(out, **payload)  # type: ignore[arg-type]  # numpy's stub types **kwds badly
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
-
-
-def split_batches(data: DatasetSplit, n: int, batch_size: int, field: str = "image") -> Any:
-    """Consecutive batches of ``field`` over the first ``n`` items of a split."""
-    for start in range(0, n, batch_size):
-        yield data.read(field, list(range(start, min(start + batch_size, n))))
+    save_arrays_atomic(path, {"__key__": np.array(json.dumps(key, sort_keys=True)), **arrays})
 
 
 def reference_features(
@@ -129,7 +109,7 @@ def reference_features(
     if cached is not None:
         return cached
     arrays = extractor.extract(
-        split_batches(data, n, batch_size), total=n, progress=progress, desc=f"{spec.name}:{split}"
+        read_batches(data, n, batch_size), total=n, progress=progress, desc=f"{spec.name}:{split}"
     )
     _write(path, key, arrays)
     return arrays

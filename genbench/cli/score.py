@@ -1,0 +1,207 @@
+"""``genbench score A B``: metrics between two image sets, as pytorch-fid/torch-fidelity do.
+
+A is the reference (real) set, B the set being judged (generated); the Inception score is
+computed on B. Each may be a folder (recursive), a zip, an npz/npy array, a dataset name
+(``digits`` or ``digits:test``, its features cached in the store) or a precomputed
+``mu``/``sigma`` npz (FID only; refused if made in another feature space).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from genbench.cli.weights_cmd import weights_option
+from genbench.errors import GenbenchError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from genbench.features.extractor import Extractor
+    from genbench.features.statistics import Statistics
+
+# What `genbench score` can hand a metric: extractor outputs of both sets, and a seed.
+PROVIDED_INPUTS = {"features", "logits"}
+
+
+@dataclass
+class ScoredSet:
+    """One side of the comparison: extractor outputs, or precomputed statistics only."""
+
+    source: str
+    outputs: dict[str, np.ndarray] = field(default_factory=dict)
+    statistics: Statistics | None = None
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int | None:
+        return len(self.outputs["features"]) if self.outputs else None
+
+
+def _dataset_source(source: str) -> tuple[str, str] | None:
+    """(dataset, split) when ``source`` names a registered dataset and no file."""
+    from genbench.plugins import get_registry
+
+    if os.path.exists(source):
+        return None
+    name, _, split = source.partition(":")
+    datasets = get_registry().datasets
+    if name not in datasets:
+        return None
+    return name, split or datasets.get(name).reference_split
+
+
+def load_set(
+    source: str,
+    extractor: Extractor,
+    *,
+    batch_size: int,
+    workers: int,
+    skip_bad: bool,
+    progress: bool,
+) -> ScoredSet:
+    from genbench.data import open_images
+    from genbench.features import reference_features
+    from genbench.features.loading import read_batches
+    from genbench.features.statistics import is_statistics_file, load_statistics
+
+    path = Path(source)
+    if is_statistics_file(path):
+        return ScoredSet(source, statistics=load_statistics(path, extractor))
+    dataset = _dataset_source(source)
+    if dataset is not None:
+        name, split = dataset
+        arrays = reference_features(
+            name, split, extractor, batch_size=batch_size, progress=progress
+        )
+        return ScoredSet(source, outputs=arrays)
+    data = open_images(source, skip_bad=skip_bad)
+    n = len(data)
+    if n == 0:
+        raise GenbenchError(f"{source} holds no images")
+    batches = read_batches(data, n, batch_size, workers=workers)
+    outputs = extractor.extract(batches, total=n, progress=progress, desc=Path(source).name)
+    return ScoredSet(source, outputs=outputs, skipped=list(getattr(data, "skipped", [])))
+
+
+def _fid_from_statistics(real: ScoredSet, fake: ScoredSet) -> float:
+    from genbench.metrics.frechet import GaussianStats, frechet_distance
+
+    def moments(side: ScoredSet) -> tuple[Any, Any]:
+        if side.statistics is not None:
+            return side.statistics.mu, side.statistics.sigma
+        stats = GaussianStats.from_features(side.outputs["features"], side.source)
+        return stats.mean, stats.cov
+
+    return frechet_distance(*moments(real), *moments(fake))
+
+
+def compute_metrics(
+    names: str, real: ScoredSet, fake: ScoredSet, *, seed: int = 0
+) -> dict[str, float]:
+    """The registered metrics ``names`` (comma list) between ``real`` and ``fake``."""
+    from genbench.plugins import get_registry
+    from genbench.spec import MetricInputs
+
+    specs = get_registry().metrics.select(names)
+    precomputed = real.statistics is not None or fake.statistics is not None
+    values: dict[str, float] = {}
+    for spec in specs:
+        missing = set(spec.consumes) - PROVIDED_INPUTS
+        if missing:
+            raise GenbenchError(
+                f"metric {spec.name!r} needs {', '.join(sorted(missing))}, which two image sets"
+                " do not provide; use `genbench run` for it"
+            )
+        if precomputed:
+            if spec.name != "fid":
+                raise GenbenchError(
+                    f"metric {spec.name!r} needs the images' features, but a statistics file"
+                    " holds only mu/sigma; pass --metrics fid or give the images"
+                )
+            values["fid"] = _fid_from_statistics(real, fake)
+            continue
+        inputs = MetricInputs(real=real.outputs, fake=fake.outputs, seed=seed)
+        values.update({k: float(v) for k, v in spec.compute(inputs).items()})
+    return values
+
+
+def _default_device() -> str:
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+@click.command("score")
+@click.argument("real")
+@click.argument("fake")
+@click.option(
+    "--metrics", default="fid", show_default=True, help="Comma list, e.g. fid,kid,prdc,pr,is."
+)
+@click.option("--features", "features_name", default="inception-v3-fid", show_default=True)
+@click.option("--resize", default=None, help="Resize mode of the extractor (default: its first).")
+@weights_option
+@click.option("--batch-size", default=64, show_default=True)
+@click.option("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if present).")
+@click.option("--workers", default=2, show_default=True, help="Threads decoding images.")
+@click.option("--seed", default=0, show_default=True, help="Seed of KID/IS subsets.")
+@click.option(
+    "--skip-bad", is_flag=True, help="Skip undecodable files (counted) instead of failing."
+)
+@click.option(
+    "--save-stats",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write REAL's mu/sigma (pytorch-fid npz format, plus its feature space).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object of metric values.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
+def score(
+    real: str,
+    fake: str,
+    metrics: str,
+    features_name: str,
+    resize: str | None,
+    batch_size: int,
+    device: str | None,
+    workers: int,
+    seed: int,
+    skip_bad: bool,
+    save_stats: Path | None,
+    as_json: bool,
+    progress: bool | None,
+) -> None:
+    """Score image set FAKE against REAL (folders, zip, npz/npy, dataset names, mu/sigma npz)."""
+    from genbench.features import load_extractor
+    from genbench.features.statistics import save_statistics
+
+    if batch_size < 1:
+        raise GenbenchError("--batch-size must be at least 1")
+    show = sys.stderr.isatty() if progress is None else progress
+    extractor = load_extractor(features_name, device=device or _default_device(), resize=resize)
+    options = dict(batch_size=batch_size, workers=workers, skip_bad=skip_bad, progress=show)
+    sets = [load_set(source, extractor, **options) for source in (real, fake)]  # type: ignore[arg-type]
+    if save_stats is not None:
+        if not sets[0].outputs:
+            raise GenbenchError("--save-stats needs REAL to be images, not statistics")
+        save_statistics(save_stats, sets[0].outputs["features"], extractor)
+    values = compute_metrics(metrics, *sets, seed=seed)
+    for side in sets:
+        if side.skipped:
+            click.echo(f"skipped {len(side.skipped)} bad files in {side.source}", err=True)
+    if as_json:
+        click.echo(json.dumps(values))
+        return
+    sizes = ", ".join(f"{s.source}: {s.size if s.size is not None else 'statistics'}" for s in sets)
+    click.echo(f"# {extractor.name} resize={extractor.resize} ({sizes})")
+    for name, value in values.items():
+        click.echo(f"{name}: {value:.6g}")
+
+
+commands = [score]

@@ -1,0 +1,169 @@
+"""`genbench score A B`: inputs of every kind, bad input, statistics files, the numbers.
+
+The fast tests score in the digits-cnn space; the reference tests compare the FID with
+pytorch-fid and clean-fid on the same folders and the same (random) Inception weights file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from click.testing import CliRunner
+from PIL import Image
+
+import genbench
+from genbench import weights as store
+from genbench.cli import build_cli
+from genbench.features.calibration import install_random_inception
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+    store.set_overrides({})
+
+
+def _digits(split: str, n: int) -> np.ndarray:
+    data = genbench.get_registry().datasets.get("digits").load(split)
+    return data.read("image", list(range(n)))
+
+
+def _folder(path: Path, images: np.ndarray) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    for i, image in enumerate(images):
+        Image.fromarray(
+            image.transpose(1, 2, 0).squeeze(-1)
+            if image.shape[0] == 1
+            else image.transpose(1, 2, 0)
+        ).save(path / f"{i:03d}.png")
+    return path
+
+
+def _score(*args: str) -> dict[str, float]:
+    result = CliRunner().invoke(build_cli(), ["score", *args, "--json", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _fails(*args: str) -> str:
+    result = CliRunner().invoke(build_cli(), ["score", *args, "--no-progress"])
+    assert result.exit_code == 2, result.output
+    return result.output
+
+
+DIGITS = ("--features", "digits-cnn")
+
+
+def test_folder_against_itself_and_dataset(tmp_path):
+    folder = _folder(tmp_path / "a", _digits("test", 40))
+    np.save(tmp_path / "a.npy", _digits("test", 40))
+    same = _score(str(folder), str(tmp_path / "a.npy"), *DIGITS, "--metrics", "fid,prdc")
+    assert abs(same["fid"]) < 1e-6
+    assert same["precision"] == same["recall"] == 1.0
+    other = _score("digits:train", str(folder), *DIGITS, "--metrics", "fid,kid,pr,is")
+    assert other["fid"] > 1.0
+    assert set(other) == {"fid", "kid", "kid_std", "pr_precision", "pr_recall", "is", "is_std"}
+
+
+def test_batch_size_does_not_change_the_numbers(tmp_path):
+    folder = _folder(tmp_path / "a", _digits("test", 30))
+    np.savez(tmp_path / "b.npz", images=_digits("train", 30))
+    one = _score(str(folder), str(tmp_path / "b.npz"), *DIGITS, "--batch-size", "7")
+    two = _score(str(folder), str(tmp_path / "b.npz"), *DIGITS, "--batch-size", "64")
+    assert one["fid"] == pytest.approx(two["fid"], rel=1e-6)
+
+
+def test_zip_input(tmp_path):
+    import zipfile
+
+    folder = _folder(tmp_path / "a", _digits("test", 20))
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for png in sorted(folder.glob("*.png")):
+            out.write(png, png.name)
+    assert abs(_score(str(folder), str(archive), *DIGITS)["fid"]) < 1e-6
+
+
+def test_bad_file_named_or_skipped(tmp_path):
+    folder = _folder(tmp_path / "a", _digits("test", 20))
+    (folder / "broken.png").write_bytes(b"not a png")
+    assert "broken.png" in _fails(str(folder), str(folder), *DIGITS)
+    result = CliRunner().invoke(
+        build_cli(), ["score", str(folder), str(folder), *DIGITS, "--skip-bad", "--no-progress"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "skipped 1 bad files" in result.output
+
+
+def test_empty_and_unknown_inputs(tmp_path):
+    (tmp_path / "empty").mkdir()
+    folder = _folder(tmp_path / "a", _digits("test", 10))
+    assert "no images" in _fails(str(tmp_path / "empty"), str(folder), *DIGITS)
+    assert "neither an existing file" in _fails("no-such-thing", str(folder), *DIGITS)
+    assert "no metric" in _fails(str(folder), str(folder), *DIGITS, "--metrics", "fidd")
+
+
+def test_statistics_round_trip_and_refusal(tmp_path):
+    folder = _folder(tmp_path / "a", _digits("test", 40))
+    other = _folder(tmp_path / "b", _digits("train", 40))
+    stats = tmp_path / "a-stats.npz"
+    direct = _score(str(folder), str(other), *DIGITS, "--save-stats", str(stats))
+    with np.load(stats) as saved:
+        assert saved["mu"].shape == (128,) and str(saved["features"]) == "digits-cnn"
+    from_stats = _score(str(stats), str(other), *DIGITS)
+    assert from_stats["fid"] == pytest.approx(direct["fid"], rel=1e-6)
+    assert "holds only mu/sigma" in _fails(str(stats), str(other), *DIGITS, "--metrics", "kid")
+    # a pytorch-fid style file (no metadata) of the wrong width is refused
+    np.savez(tmp_path / "foreign.npz", mu=np.zeros(2048), sigma=np.eye(2048))
+    assert "do not match" in _fails(str(tmp_path / "foreign.npz"), str(other), *DIGITS)
+    # a genbench file made with other weights is refused
+    np.savez(
+        tmp_path / "forged.npz",
+        mu=np.zeros(128),
+        sigma=np.eye(128),
+        features="digits-cnn",
+        resize="bilinear",
+        weights_sha256="0" * 64,
+    )
+    assert "weights_sha256" in _fails(str(tmp_path / "forged.npz"), str(other), *DIGITS)
+
+
+def _peer_images(seed: int, n: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:32, 0:32]
+    scale = rng.uniform(2, 7, (n, 3, 1, 1))
+    waves = 127.5 + 100 * np.sin(xx / scale + yy / (scale + 1) + rng.uniform(0, 6, (n, 3, 1, 1)))
+    noisy = waves + rng.normal(0, 12 + 10 * seed, waves.shape)
+    return np.clip(noisy, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.reference
+@pytest.mark.slow
+def test_fid_matches_pytorch_fid_and_clean_fid(tmp_path, monkeypatch):
+    from cleanfid import fid as clean_fid
+    from pytorch_fid.fid_score import calculate_fid_given_paths
+
+    weights = install_random_inception(tmp_path / "torch-home")
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch-home"))
+    a = _folder(tmp_path / "a", _peer_images(0, 10))
+    b = _folder(tmp_path / "b", _peer_images(1, 12))
+    ours = _score(str(a), str(b), "--weights", f"inception-v3-fid={weights}", "--device", "cpu")
+    theirs = calculate_fid_given_paths([str(a), str(b)], 50, "cpu", 2048, num_workers=0)
+    assert ours["fid"] == pytest.approx(theirs, rel=1e-4)
+    clean = clean_fid.compute_fid(
+        str(a),
+        str(b),
+        mode="legacy_pytorch",
+        num_workers=0,
+        batch_size=16,
+        device=torch.device("cpu"),
+        verbose=False,
+    )
+    assert ours["fid"] == pytest.approx(clean, rel=1e-4)
