@@ -107,6 +107,7 @@ class JobRunner:
         shard = Shard(error=reference.error)
         if shard.error is None:
             shard = self._sample(job, reference, watch)
+            _release_memory(self.device)
         shards: list[Shard] = self.world.gather(shard)
         if not self.world.main:
             return None
@@ -239,6 +240,14 @@ class JobRunner:
         name = row_filename(job.model.name, job.config_id).replace(".json", ".png")
         atomic_write(self.out / "grids" / name, grid_png(images))
         return f"grids/{name}"
+
+
+def _release_memory(device: str) -> None:
+    """Hand the finished model's GPU memory back before the next model loads."""
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.empty_cache()
 
 
 def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[str, Any]:
