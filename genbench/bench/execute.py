@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import traceback
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,8 @@ META_COLUMNS = (
     "model", "family", "plugin", "plugin_version", "genbench_version", "weights_sha256",
     "dataset", "split", "task", "features", "features_sha256", "resize", "n_samples",
     "n_reference", "seed", "precision", "device", "world_size", "batch_size", "images_per_s",
-    "wall_s", "load_s", "sampling_s", "features_s", "metrics_s", "status", "error", "timestamp",
-    "config_id", "primary_metric", "higher_is_better", "schema", "grid", "reproduce",
+    "wall_s", "load_s", "sampling_s", "features_s", "metrics_s", "status", "error", "warnings",
+    "timestamp", "config_id", "primary_metric", "higher_is_better", "schema", "grid", "reproduce",
 )  # fmt: skip
 
 
@@ -220,9 +221,13 @@ class JobRunner:
         )
         row["n_reference"] = len(inputs.real["features"]) if "features" in inputs.real else None
         errors = []
+        notes: dict[str, None] = {}
         for metric in job.metrics:
             try:
-                values = metric.compute(inputs)
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    values = metric.compute(inputs)
+                notes.update((f"{metric.name}: {w.message}", None) for w in caught)
                 missing = [c for c in metric.columns if c not in values]
                 if missing:
                     raise GenbenchError(f"returned no value for column(s) {', '.join(missing)}")
@@ -231,6 +236,7 @@ class JobRunner:
                 self._log(job, error)
                 where = f"metric {metric.name!r} (plugin {metric.plugin}) on {job.model.name!r}"
                 errors.append(f"{where}: {describe(error)}")
+        row["warnings"] = " | ".join(notes)
         return errors
 
     def _save_grid(self, job: Job, images: list[Any]) -> str:
@@ -279,6 +285,7 @@ def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[st
         batch_size=batch_size,
         status="ok",
         error="",
+        warnings="",
         config_id=job.config_id,
         primary_metric=primary.columns[0],
         higher_is_better=primary.higher_is_better,

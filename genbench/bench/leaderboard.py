@@ -87,6 +87,7 @@ def read_csv(path: Path) -> list[dict[str, Any]]:
         "features_sha256",
         "config_id",
         "error",
+        "warnings",
         "grid",
         "timestamp",
     )
@@ -99,6 +100,7 @@ def read_csv(path: Path) -> list[dict[str, Any]]:
     rows = frame.to_dict("records")
     for row in rows:
         row["error"] = row.get("error") or ""
+        row["warnings"] = row.get("warnings") or ""
     return rows
 
 

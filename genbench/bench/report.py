@@ -168,6 +168,8 @@ def markdown(
         lines.append("")
         if row["status"] != "ok":
             lines += [f"**error:** {_cell(row['error'])}", ""]
+        if isinstance(row.get("warnings"), str) and row["warnings"]:
+            lines += [f"*warnings:* {_cell(row['warnings'])}", ""]
         if row["model"] in images:
             lines += [f"![samples of {row['model']}]({images[row['model']]})", ""]
         lines += ["```", str(row["reproduce"]), "```", ""]

@@ -128,7 +128,8 @@ def _line(row: dict[str, Any]) -> str:
     value = row.get(primary) if primary else None
     shown = f"{primary} {value:.4g}" if isinstance(value, float) else ""
     speed = f"{row['images_per_s']:.1f} img/s" if row.get("images_per_s") else ""
-    return f"  {row['model']}: {shown}  {speed}  ({row['wall_s']:.1f} s)"
+    caution = "  (metric warnings: see the 'warnings' column)" if row.get("warnings") else ""
+    return f"  {row['model']}: {shown}  {speed}  ({row['wall_s']:.1f} s){caution}"
 
 
 def _warn_broken_plugins(registry: Any, echo: Callable[[str], None]) -> None:
