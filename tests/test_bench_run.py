@@ -95,6 +95,16 @@ def test_a_broken_metric_is_an_error_row_that_keeps_the_other_values(env, tmp_pa
     assert row["tiny_mean"] is not None
 
 
+def test_mixed_precision_sampling_is_its_own_configuration(env, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    for precision in ("fp32", "bf16"):
+        args = ("--models", "tiny.good", "--metrics", "tiny-mean", "--precision", precision)
+        assert cli("run", *args, "--out", str(out)).exit_code == 0
+    found = [json.loads(p.read_text()) for p in (out / "results").glob("*.json")]
+    assert sorted(r["precision"] for r in found) == ["bf16", "fp32"]
+    assert len({r["config_id"] for r in found}) == 2
+
+
 def test_plan_problems_stop_the_run_before_any_work(env, tmp_path: Path) -> None:
     result = cli(
         "run",

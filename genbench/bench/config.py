@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from genbench.errors import GenbenchError
+
 PRECISIONS = ("fp32", "bf16", "fp16")
 
 
@@ -42,9 +44,19 @@ class RunConfig:
 
 
 def resolve_device(device: str) -> str:
-    """``auto`` is the first GPU when there is one, else the CPU; others pass through."""
-    if device != "auto":
-        return device
+    """``auto`` is the first GPU when there is one, else the CPU; others are checked."""
     import torch
 
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda"):
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        index = device.split(":", 1)[1] if ":" in device else "0"
+        if not index.isdigit() or int(index) >= count:
+            raise GenbenchError(
+                f"--device {device}: this machine has {count} CUDA device(s); "
+                "use --device cpu or --device auto"
+            )
+    elif device != "cpu" and not device.startswith("mps"):
+        raise GenbenchError(f"--device {device!r}: use auto, cpu, cuda or cuda:INDEX")
+    return device
