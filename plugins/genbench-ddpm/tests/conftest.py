@@ -14,6 +14,16 @@ from genbench_ddpm.unet import UNet, UNetConfig
 TINY = UNetConfig(channels=(8, 16), embedding_dim=16, groups=4, num_classes=10)
 
 
+def assert_close(
+    actual: torch.Tensor, expected: torch.Tensor, atol: float = 1e-9, rtol: float = 0.0
+) -> None:
+    """``torch.allclose`` with the largest difference in the message.
+
+    (``torch.testing.assert_close`` imports torch.distributed on first use: seconds.)"""
+    difference = (actual - expected).abs().max().item()
+    assert torch.allclose(actual, expected, rtol=rtol, atol=atol), f"max |difference| {difference}"
+
+
 @pytest.fixture(autouse=True)
 def _one_thread() -> None:
     torch.set_num_threads(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 import torch
@@ -21,7 +22,7 @@ from genbench_ddpm.diffusion import (
 from genbench_ddpm.sampler import sample
 from genbench_ddpm.unet import UNet
 
-from .conftest import TINY
+from .conftest import TINY, assert_close
 
 
 def test_linear_schedule_is_ho_et_al() -> None:
@@ -40,7 +41,7 @@ def test_cosine_schedule_follows_its_alpha_bar() -> None:
     f = torch.cos((t / steps + s) / (1 + s) * math.pi / 2) ** 2
     f0 = math.cos(s / (1 + s) * math.pi / 2) ** 2
     expected = f / f0  # ᾱ at the paper's t = 100, 500, 900 is index t-1 here
-    torch.testing.assert_close(alpha_bar[[99, 499, 899]], expected, rtol=1e-9, atol=0)
+    assert_close(alpha_bar[[99, 499, 899]], expected, rtol=1e-9, atol=0)
     with pytest.raises(ValueError, match="unknown beta schedule"):
         Schedule.named("quadratic")
 
@@ -72,8 +73,8 @@ def test_q_sample_matches_the_markov_chain(name: str) -> None:
         chain = (1 - beta).sqrt() * chain + beta.sqrt() * torch.randn(draws, 4, generator=generator)
     alpha_bar = schedule.alpha_bar_at(t)
     for x in (closed, chain):
-        torch.testing.assert_close(x.mean(0), math.sqrt(alpha_bar) * x0, atol=0.02, rtol=0)
-        torch.testing.assert_close(x.var(0), torch.full((4,), 1 - alpha_bar), atol=0.02, rtol=0)
+        assert_close(x.mean(0), math.sqrt(alpha_bar) * x0, atol=0.02, rtol=0)
+        assert_close(x.var(0), torch.full((4,), 1 - alpha_bar), atol=0.02, rtol=0)
 
 
 def test_ddim_with_eta_one_is_the_ancestral_step_with_posterior_variance() -> None:
@@ -85,11 +86,9 @@ def test_ddim_with_eta_one_is_the_ancestral_step_with_posterior_variance() -> No
     for t in (999, 500, 10, 1):
         ddim = ddim_step(schedule, x, t, t - 1, eps, eta=1.0, z=z)
         ancestral = p_sample(schedule, x, t, eps, z, variance="posterior")
-        torch.testing.assert_close(ddim, ancestral, rtol=1e-9, atol=1e-9)
+        assert_close(ddim, ancestral, rtol=1e-9, atol=1e-9)
     # and at t = 0 both return the noiseless mean
-    torch.testing.assert_close(
-        ddim_step(schedule, x, 0, -1, eps, 1.0, z), p_sample(schedule, x, 0, eps, z)
-    )
+    assert_close(ddim_step(schedule, x, 0, -1, eps, 1.0, z), p_sample(schedule, x, 0, eps, z))
 
 
 def test_full_ddim_eta_one_sampler_equals_ancestral_sampler(tiny_checkpoint: object) -> None:
@@ -114,7 +113,7 @@ def test_full_ddim_eta_one_sampler_equals_ancestral_sampler(tiny_checkpoint: obj
             PerSampleNoise([5, 6]),
             labels,
         )
-    torch.testing.assert_close(ddim, ancestral, rtol=1e-4, atol=1e-4)
+    assert_close(ddim, ancestral, rtol=1e-4, atol=1e-4)
 
 
 def test_ddim_timesteps_span_the_schedule() -> None:
@@ -124,3 +123,34 @@ def test_ddim_timesteps_span_the_schedule() -> None:
     assert ddim_timesteps(20, 20) == list(range(19, -1, -1))
     with pytest.raises(ValueError, match="DDIM needs"):
         ddim_timesteps(20, 21)
+
+
+class _PerfectDenoiser(torch.nn.Module):
+    """The exact ε of a data set holding one image x*: ε = (x_t - √ᾱ_t x*) / √(1-ᾱ_t)."""
+
+    def __init__(self, target: torch.Tensor, schedule: Schedule) -> None:
+        super().__init__()
+        self.target, self.alpha_bar = target, schedule.alpha_bar.float()
+        self.config = replace(TINY, num_classes=None)
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, y: object = None) -> torch.Tensor:
+        alpha_bar = self.alpha_bar[t].view(-1, 1, 1, 1)
+        return (x - alpha_bar.sqrt() * self.target) / (1 - alpha_bar).sqrt()
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        SamplerConfig("ancestral", 1000, variance="beta"),
+        SamplerConfig("ancestral", 1000, variance="posterior"),
+        SamplerConfig("ddim", 10, eta=0.0),
+        SamplerConfig("ddim", 25, eta=1.0),
+    ],
+    ids=["ancestral-beta", "ancestral-posterior", "ddim10", "ddim25-eta1"],
+)
+def test_samplers_recover_the_image_of_a_perfect_denoiser(config: SamplerConfig) -> None:
+    schedule = Schedule.named("linear")
+    target = torch.linspace(-1, 1, 256).reshape(1, 1, 16, 16)
+    with torch.inference_mode():
+        x0 = sample(_PerfectDenoiser(target, schedule), schedule, config, PerSampleNoise([1, 2]))
+    assert_close(x0, target.expand(2, 1, 16, 16), atol=1e-3, rtol=0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import torch
 
@@ -47,11 +48,11 @@ class Schedule:
     def steps(self) -> int:
         return len(self.betas)
 
-    @property
+    @cached_property
     def alphas(self) -> torch.Tensor:
         return 1 - self.betas
 
-    @property
+    @cached_property
     def alpha_bar(self) -> torch.Tensor:
         return torch.cumprod(self.alphas, dim=0)
 
