@@ -23,6 +23,10 @@ def load_generator(entry: PipelineEntry, device: str) -> Any:
 
 def model_spec(entry: PipelineEntry) -> genbench.ModelSpec:
     info = {"source": entry.source, "scheduler": entry.scheduler or "", "steps": entry.steps}
+    if entry.task == "unconditional":
+        # network evaluations per sample (the x axis of the harness's quality-vs-NFE plot);
+        # guided pipelines evaluate a conditional and an unconditional branch per step
+        info["nfe"] = entry.steps
     return genbench.ModelSpec(
         name=entry.model_name,
         family=FAMILY,

@@ -3,6 +3,7 @@ and ``genbench diffusers add/list/remove``."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -150,3 +151,18 @@ def test_add_refuses_a_duplicate_and_a_missing_directory(pipeline_dirs: dict[str
         build_cli(), ["diffusers", "add", "x", "./nowhere", "--dataset", "digits"]
     )
     assert missing.exit_code == 2 and "no such directory" in missing.output
+
+
+def test_run_with_model_path_benchmarks_a_pipeline_without_keeping_it(
+    pipeline_dirs: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    _cli(
+        "diffusers", "run", "--model-path", str(pipeline_dirs["ddpm"]), "--name", "once",
+        "--dataset", "digits", "--steps", "2",
+        "--n-samples", "6", "--metrics", "fid", "--out", str(out), "--no-progress",
+    )  # fmt: skip
+    (row,) = [json.loads(p.read_text()) for p in (out / "results").glob("*.json")]
+    assert (row["model"], row["status"], row["n_samples"]) == ("diffusers.once", "ok", 6)
+    assert row["fid"] > 0
+    assert read_entries() == [] and os.environ["GENBENCH_DIFFUSERS_CONFIG"] == str(config_path())

@@ -145,4 +145,5 @@ def test_registered_specs_carry_the_entry(registered: list[PipelineEntry]) -> No
         1,
     )
     assert spec.plugin == "genbench-diffusers"
-    assert spec.info == {"source": registered[1].source, "scheduler": "DDIMScheduler", "steps": 4}
+    expected = {"source": registered[1].source, "scheduler": "DDIMScheduler", "steps": 4, "nfe": 4}
+    assert spec.info == expected
