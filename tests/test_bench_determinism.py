@@ -41,6 +41,15 @@ def test_batch_size_does_not_change_the_leaderboard(env, tmp_path: Path) -> None
     assert _run(tmp_path / "seed1", "--seed", "1")["tiny.good"] != first["tiny.good"]
 
 
+def test_the_recorded_command_reproduces_the_row(env, tmp_path: Path) -> None:
+    original = _run(tmp_path / "first", "--batch-size", "5")
+    recorded = rows(tmp_path / "first")["tiny.cond"]["reproduce"].split()
+    assert recorded[:2] == ["genbench", "run"]
+    result = cli(*recorded[1:], "--out", str(tmp_path / "again"))
+    assert result.exit_code == 0, result.output
+    assert values(rows(tmp_path / "again")["tiny.cond"]) == original["tiny.cond"]
+
+
 def test_two_processes_match_one(env, tmp_path: Path) -> None:
     single = _run(tmp_path / "one", "--batch-size", "7")
     command = [

@@ -46,6 +46,12 @@ def test_good_models_get_rows_leaderboards_and_pages(env, tmp_path: Path) -> Non
     assert found["tiny.good"]["n_reference"] == 160 and found["tiny.good"]["images_per_s"] > 0
     frame = pd.read_csv(out / "leaderboards" / "tiny" / "class-conditional.csv")
     assert list(frame["model"]) == ["tiny.cond"] and frame["schema"][0] == "genbench-leaderboard/1"
+    shown = cli("leaderboard", "show", str(out))
+    assert shown.exit_code == 0 and "tiny · class-conditional" in shown.output
+    assert "tiny.cond" in shown.output and "tiny_acc" in shown.output
+    published = tmp_path / "published"
+    assert cli("leaderboard", "publish", str(out), "--to", str(published)).exit_code == 0
+    assert len(pd.read_csv(published / "tiny" / "unconditional.csv")) == 1
     assert cli("leaderboard", "render", str(out)).exit_code == 0
     page = (out / "leaderboards" / "tiny" / "unconditional.md").read_text()
     assert "grids/tiny.good--" in page and "genbench run --models tiny.good" in page
