@@ -27,7 +27,7 @@ from genbench.errors import GenbenchError
 
 @dataclass
 class RunSummary:
-    """What a run did: its rows (this run's and resumed ones), failures and stage times."""
+    """What a run did: the rows it computed, the models it resumed, and stage times."""
 
     out: Path
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -91,7 +91,6 @@ def _execute(
         todo = [j for j in jobs if j.config_id not in done]
         for job in (j for j in jobs if j.config_id in done):
             summary.resumed.append(job.model.name)
-            summary.rows.append(store.read(job.model.name, job.config_id) or {})
             if world.main:
                 echo(f"  {job.model.name}: finished in an earlier run (--resume), skipped")
         if not todo:
