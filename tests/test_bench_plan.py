@@ -200,3 +200,10 @@ def test_bad_options_and_mismatched_datasets(registry: Registry) -> None:
     )
     with pytest.raises(genbench.GenbenchError, match="makes 3×32² images"):
         make_plan(RunConfig(models="big.toy"), registry)
+
+
+def test_metric_columns_may_not_shadow_metadata(registry: Registry) -> None:
+    clash = genbench.MetricSpec(name="bad", columns=("seed",), compute=dict, consumes=("features",))
+    registry.add("metric", clash, PluginRecord("p", "1", "p"))
+    with pytest.raises(genbench.GenbenchError, match="names column\\(s\\) seed"):
+        make_plan(RunConfig(models="gan.toy", metrics="bad"), registry)

@@ -107,7 +107,7 @@ def test_mixed_precision_sampling_is_its_own_configuration(env, tmp_path: Path) 
         args = ("--models", "tiny.good", "--metrics", "tiny-mean", "--precision", precision)
         assert cli("run", *args, "--out", str(out)).exit_code == 0
     found = [json.loads(p.read_text()) for p in (out / "results").glob("*.json")]
-    assert sorted(r["precision"] for r in found) == ["bf16", "fp32"]
+    assert sorted(r["sampling_precision"] for r in found) == ["bf16", "fp32"]
     assert len({r["config_id"] for r in found}) == 2
 
 

@@ -18,20 +18,11 @@ from typing import Any
 from genbench.bench.conditions import Conditions
 from genbench.bench.plan import Group, Job
 from genbench.bench.sampling import GRID_SIZE, OutputMonitor, Shard, chunk_ranges, sample_shard
-from genbench.bench.store import SCHEMA
+from genbench.bench.store import META_COLUMNS, SCHEMA
 from genbench.bench.timing import Stopwatch
 from genbench.distributed import World
 from genbench.errors import GenbenchError
 from genbench.spec import MetricInputs
-
-# Metadata columns of every row, in leaderboard order; metric and info columns follow.
-META_COLUMNS = (
-    "model", "family", "plugin", "plugin_version", "genbench_version", "weights_sha256",
-    "dataset", "split", "task", "features", "features_sha256", "resize", "n_samples",
-    "n_reference", "seed", "precision", "device", "world_size", "batch_size", "images_per_s",
-    "wall_s", "load_s", "sampling_s", "features_s", "metrics_s", "status", "error", "warnings",
-    "timestamp", "config_id", "primary_metric", "higher_is_better", "schema", "grid", "reproduce",
-)  # fmt: skip
 
 
 @dataclass
@@ -279,7 +270,7 @@ def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[st
         n_samples=job.n_samples,
         n_reference=group.dataset.n_reference,
         seed=job.seed,
-        precision=job.precision,
+        sampling_precision=job.precision,
         device=device,
         world_size=world_size,
         batch_size=batch_size,

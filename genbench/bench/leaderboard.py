@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from genbench.bench.execute import META_COLUMNS
-from genbench.bench.store import ResultStore, atomic_write, check_schema
+from genbench.bench.store import META_COLUMNS, ResultStore, atomic_write, check_schema
 from genbench.errors import GenbenchError
 
 if TYPE_CHECKING:

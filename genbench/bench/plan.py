@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from genbench.bench.config import PRECISIONS, RunConfig
+from genbench.bench.store import META_COLUMNS
 from genbench.errors import GenbenchError, UnknownNameError
 from genbench.registry import Registry
 from genbench.spec import DatasetSpec, FeatureExtractorSpec, MetricSpec, ModelSpec
@@ -317,6 +318,13 @@ def _job(
     field = model.targets if model.task in TRANSLATION else "image"
     group = Group(dataset=dataset, field=field, features=features, resize=resize)
     metrics = _metrics_for(model, features, registry, requested, notes, problems, reasons)
+    for metric in metrics:
+        clash = sorted(set(metric.columns) & set(META_COLUMNS))
+        if clash:
+            problems.add(
+                f"metric {metric.name!r} (plugin {metric.plugin}) names column(s) "
+                f"{', '.join(clash)}, which are leaderboard metadata; rename them"
+            )
     if not metrics:
         return None
     return Job(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from genbench.bench.store import atomic_write
+from genbench.bench.store import META_COLUMNS, atomic_write
 
 if TYPE_CHECKING:
     import numpy as np
@@ -52,8 +52,6 @@ def grid_png(images: Sequence[np.ndarray], columns: int = 8, scale: int = 0) -> 
 
 
 def metric_columns(frame: pd.DataFrame) -> list[str]:
-    from genbench.bench.execute import META_COLUMNS
-
     return [c for c in frame.columns if c not in META_COLUMNS and _numeric(frame[c]) and c != "nfe"]
 
 

@@ -23,6 +23,16 @@ from genbench.errors import GenbenchError
 SCHEMA = "genbench-leaderboard/1"
 TEMP_PREFIX = ".tmp-"
 
+# Metadata columns of every row, in leaderboard order; metric and info columns follow.
+META_COLUMNS = (
+    "model", "family", "plugin", "plugin_version", "genbench_version", "weights_sha256",
+    "dataset", "split", "task", "features", "features_sha256", "resize", "n_samples",
+    "n_reference", "seed", "sampling_precision", "device", "world_size", "batch_size",
+    "images_per_s", "wall_s", "load_s", "sampling_s", "features_s", "metrics_s", "status",
+    "error", "warnings", "timestamp", "config_id", "primary_metric", "higher_is_better",
+    "schema", "grid", "reproduce",
+)  # fmt: skip
+
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` all at once: temp file, fsync, rename, fsync folder."""
