@@ -71,7 +71,8 @@ class ClipScorer:
 
         self.device = device
         try:
-            self.model = CLIPModel.from_pretrained(directory).to(device).eval()
+            self.model = CLIPModel.from_pretrained(directory).eval()
+            self.model.to(device)
             self.processor = CLIPProcessor.from_pretrained(directory)
         except (OSError, ValueError) as error:
             raise GenbenchError(

@@ -59,7 +59,7 @@ def load_pipeline(entry: PipelineEntry, device: str) -> Any:
     dtype = getattr(torch, entry.dtype, None)
     if not isinstance(dtype, torch.dtype):
         raise GenbenchError(f"{what}: dtype {entry.dtype!r} is not a torch dtype (e.g. float16)")
-    pipeline_class = diffusers.DiffusionPipeline
+    pipeline_class: Any = diffusers.DiffusionPipeline
     if entry.pipeline:
         pipeline_class = getattr(diffusers, entry.pipeline, None)
         if not (

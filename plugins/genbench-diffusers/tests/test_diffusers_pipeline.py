@@ -94,7 +94,12 @@ def test_output_is_converted_to_the_declared_channels_and_resolution() -> None:
     assert to_uint8(rgb[..., :1], 3, 8).shape == (2, 3, 8, 8)
 
 
-def test_a_missing_hub_checkpoint_offline_names_the_id_and_the_fix(tmp_path: Path) -> None:
+@pytest.mark.parametrize("switch", ["HF_HUB_OFFLINE", "GENBENCH_OFFLINE"])
+def test_a_missing_hub_checkpoint_offline_names_the_id_and_the_fix(
+    switch: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in {"HF_HUB_OFFLINE", "GENBENCH_OFFLINE"} - {switch}:
+        monkeypatch.delenv(name)
     entry = PipelineEntry(
         name="cifar",
         source="google/ddpm-cifar10-32",
