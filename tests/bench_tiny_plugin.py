@@ -168,6 +168,15 @@ def _pixel(inputs):
     }
 
 
+def _prompt_match(inputs):
+    """Share of images whose brightest quadrant is the corner their prompt asked for."""
+    import numpy as np
+
+    quadrants = inputs.images.reshape(len(inputs.images), 2, 4, 2, 4).mean((2, 4)).reshape(-1, 4)
+    asked = np.asarray([int(p.rsplit(" ", 1)[-1]) for p in inputs.prompts])
+    return {"tiny_prompt": float((quadrants.argmax(1) == asked).mean())}
+
+
 def _nearest_train(inputs):
     import numpy as np
 
@@ -242,6 +251,16 @@ def genbench_register_metrics(register):
             compute=_pixel,
             consumes=("images", "targets"),
             tasks=("paired-translation", "unpaired-translation"),
+        )
+    )
+    register(
+        genbench.MetricSpec(
+            name="tiny-prompt",
+            columns=("tiny_prompt",),
+            compute=_prompt_match,
+            consumes=("images", "prompts"),
+            tasks=("text-to-image",),
+            higher_is_better=True,
         )
     )
     register(

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # the harness tests' helpers (im
 from bench_helpers import PYTHON, cli, install_tiny, rows
 
 GOOD = "tiny.good,tiny.cond,tiny.pix,tiny.cycle,tiny.text"
-METRICS = "tiny-mean,tiny-acc,tiny-pixel,tiny-nn"
+METRICS = "tiny-mean,tiny-acc,tiny-pixel,tiny-prompt,tiny-nn"
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_good_models_get_rows_leaderboards_and_pages(env, tmp_path: Path) -> Non
     assert found["tiny.cond"]["tiny_acc"] == 1.0  # the square sits in the requested corner
     assert found["tiny.pix"]["tiny_l1"] < 10  # the output inverts its input, as the target does
     assert found["tiny.cycle"]["tiny_l1"] < 30  # copying the input would be ~150 away
-    assert found["tiny.text"]["tiny_mean"] < found["tiny.good"]["tiny_mean"]  # prompts honoured
+    assert found["tiny.text"]["tiny_prompt"] == 1.0  # each image drew the corner it was asked
     assert "tiny_acc" not in found["tiny.good"]
     assert found["tiny.good"]["nfe"] == 1  # ModelSpec.info becomes columns
     assert found["tiny.good"]["n_reference"] == 160 and found["tiny.good"]["images_per_s"] > 0

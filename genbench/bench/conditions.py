@@ -81,10 +81,7 @@ class Conditions:
             inputs = self.heldout.read(self.model.inputs, self._rows(indices))
             return SampleRequest(seeds=seeds, indices=indices, inputs=torch.from_numpy(inputs))
         if task == "text-to-image":
-            prompts = self.prompts()
-            return SampleRequest(
-                seeds=seeds, indices=indices, prompts=[prompts[i % len(prompts)] for i in indices]
-            )
+            return SampleRequest(seeds=seeds, indices=indices, prompts=self.prompts_of(indices))
         return SampleRequest(seeds=seeds, indices=indices)
 
     def labels(self, indices: Sequence[int]) -> np.ndarray | None:
@@ -95,6 +92,13 @@ class Conditions:
             return None
         assert self.model.num_classes is not None
         return np.asarray(indices, dtype=np.int64) % self.model.num_classes
+
+    def prompts_of(self, indices: Sequence[int]) -> list[str] | None:
+        """The prompt of each text-to-image sample (None for other tasks)."""
+        if self.model.task != "text-to-image":
+            return None
+        prompts = self.prompts()
+        return [prompts[i % len(prompts)] for i in indices]
 
     def targets(self, indices: Sequence[int]) -> np.ndarray | None:
         """The ground truth of translation samples (None for other tasks)."""

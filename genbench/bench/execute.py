@@ -204,9 +204,7 @@ class JobRunner:
             labels=conditions.labels(range(job.n_samples)),
             images=np.concatenate(images)[order] if images else None,
             targets=conditions.targets(range(job.n_samples)) if "targets" in consumes else None,
-            prompts=(
-                conditions.request(range(job.n_samples)).prompts if "prompts" in consumes else None
-            ),
+            prompts=conditions.prompts_of(range(job.n_samples)),
             train=reference.train or {},
             seed=job.seed,
         )

@@ -157,6 +157,8 @@ def inapplicable(metric: MetricSpec, task: str, features: FeatureExtractorSpec) 
         return "needs requested labels (class-conditional models only)"
     if "targets" in metric.consumes and task not in TRANSLATION:
         return "needs ground-truth targets (translation models only)"
+    if "prompts" in metric.consumes and task != "text-to-image":
+        return "needs prompts (text-to-image models only)"
     return None
 
 
