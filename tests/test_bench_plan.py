@@ -207,3 +207,12 @@ def test_metric_columns_may_not_shadow_metadata(registry: Registry) -> None:
     registry.add("metric", clash, PluginRecord("p", "1", "p"))
     with pytest.raises(genbench.GenbenchError, match="names column\\(s\\) seed"):
         make_plan(RunConfig(models="gan.toy", metrics="bad"), registry)
+
+
+def test_text_to_image_defaults_add_the_prompt_metric(registry: Registry) -> None:
+    prompt = _metric("prompt-score", ("images", "prompts"), tasks=("text-to-image",))
+    registry.add("metric", prompt, PluginRecord("p", "1", "p"))
+    net = registry.feature_extractors.get("toy-net")
+    assert _names(default_metrics("text-to-image", net, registry)) == ["fid", "prompt-score"]
+    anywhere = _metric("prompt-any", ("images", "prompts"))
+    assert "needs prompts" in str(inapplicable(anywhere, "unconditional", net))
