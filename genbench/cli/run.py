@@ -73,6 +73,8 @@ def run(no_progress: bool, **options: object) -> None:
     """Benchmark models: sample, extract features, score, write leaderboards.
 
     Exits with status 1 when any model failed (its row says why), 2 on bad options.
+    `torchrun --nproc_per_node=N -m genbench run ...` shares the samples among N
+    processes (gloo on CPU, NCCL on GPU) with the same results as one process.
     """
     from genbench.bench.runner import run as run_benchmark
 
