@@ -98,6 +98,11 @@ def _split_pair(pair: str) -> tuple[str, str]:
     return name, value
 
 
+def override(name: str) -> Path | None:
+    """The ``--weights NAME=PATH`` file given for ``name``, if any."""
+    return _overrides.get(name)
+
+
 def store_path(weights: Weights) -> Path:
     """Where the store keeps (or would keep) this file."""
     return subdir("weights") / weights.sha256 / weights.filename

@@ -14,6 +14,8 @@ from genbench.errors import GenbenchError
 from genbench.spec import FeatureExtractorSpec
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import numpy as np
     import torch
 
@@ -100,7 +102,13 @@ def load_extractor(name: str, device: str = "cpu", resize: str | None = None) ->
             f"feature extractor {name!r} has no resize mode {mode!r}; choose one of"
             f" {', '.join(spec.resize_modes)}"
         )
-    path = store.resolve(spec.weights) if spec.weights else None
-    sha = store.resolved_sha256(spec.weights) if spec.weights else None
+    path: Path | None
+    sha: str | None
+    if spec.weights is not None:
+        path, sha = store.resolve(spec.weights), store.resolved_sha256(spec.weights)
+    else:
+        # a spec without a pinned file may still be given one with --weights NAME=PATH
+        path = store.override(spec.name)
+        sha = store.digest(path) if path else None
     net = spec.load(device, resize=mode, weights_path=path)
     return Extractor(spec, net, resize=mode, weights_sha256=sha, device=device)

@@ -86,7 +86,31 @@ INCEPTION_V3_FID = FeatureExtractorSpec(
 )
 
 
+def _dinov2(name: str, width: int, description: str) -> FeatureExtractorSpec:
+    def load(device: str, **options: Any) -> Any:
+        from genbench.features.dinov2 import load_dinov2
+
+        return load_dinov2(device, name=name, **options)
+
+    return FeatureExtractorSpec(
+        name=name,
+        outputs={"features": width},
+        load=load,
+        resize_modes=("clean",),
+        input_size=224,
+        description=description + " Weights: --weights NAME=PATH (no pinned sha256).",
+        license="Apache-2.0",
+    )
+
+
+DINOV2 = (
+    _dinov2("dinov2-vitl14", 1024, "DINOv2 ViT-L/14 CLS token at 224 px, as dgm-eval's FD-DINOv2."),
+    _dinov2("dinov2-vitb14", 768, "DINOv2 ViT-B/14 CLS token at 224 px."),
+    _dinov2("dinov2-vits14", 384, "DINOv2 ViT-S/14 CLS token at 224 px (quick runs)."),
+)
+
+
 @genbench.hookimpl
 def genbench_register_feature_extractors(register: Callable[[FeatureExtractorSpec], None]) -> None:
-    register(DIGITS_CNN)
-    register(INCEPTION_V3_FID)
+    for spec in (DIGITS_CNN, INCEPTION_V3_FID, *DINOV2):
+        register(spec)
