@@ -14,6 +14,9 @@ import torch
 
 from genbench.errors import GenbenchError
 
+# Rows checked at a time, so that checking a large set allocates little.
+_ROWS = 256
+
 
 def as_tensor(values: Any, name: str) -> torch.Tensor:
     """``values`` as a tensor sharing memory where it can (numpy arrays, tensors)."""
@@ -44,8 +47,8 @@ def features(values: Any, name: str = "features", *, min_rows: int = 1) -> torch
         raise GenbenchError(f"{name}: {n} samples, need at least {min_rows}")
     if not tensor.is_floating_point():
         tensor = tensor.double()
-    if not bool(torch.isfinite(tensor).all()):
-        bad = int((~torch.isfinite(tensor)).any(dim=1).sum())
+    if not all(bool(torch.isfinite(block).all()) for block in tensor.split(_ROWS)):
+        bad = sum(int((~torch.isfinite(block)).any(dim=1).sum()) for block in tensor.split(_ROWS))
         raise GenbenchError(
             f"{name}: {bad} of {n} rows hold NaN or inf; the feature extractor or the"
             " generator produced non-finite values"

@@ -45,7 +45,8 @@ def prdc(
     return {
         "precision": float((counts > 0).double().mean()),
         "recall": float(member.real_in_fake_ball.double().mean()),
-        "density": float(counts.double().sum() / (k * len(counts))),
+        # The prdc package's order of operations, so the float is bit-identical.
+        "density": (1.0 / k) * (int(counts.sum()) / len(counts)),
         "coverage": float(member.real_ball_has_fake.double().mean()),
     }
 

@@ -18,17 +18,22 @@ from dataclasses import dataclass
 
 import torch
 
-# The default tile budget: 32 MiB of float64 distances (2048 × 2048).
+# The default budget of a pass's working memory: a tile of float64 distances plus the
+# float64 copies of its rows and columns (about 850 × 850 tiles at d = 2048).
 BLOCK_BYTES = 32 << 20
 
 
-def tile_size(block_bytes: int = BLOCK_BYTES) -> int:
-    """Rows (and columns) of a square tile of float64 distances within ``block_bytes``."""
-    return max(1, int((block_bytes // 8) ** 0.5))
+def tile_size(dim: int, block_bytes: int = BLOCK_BYTES) -> int:
+    """Rows (and columns) T of a square tile: T² + 2·T·dim float64 values fit the budget."""
+    budget = block_bytes // 8
+    return max(1, int((-2 * dim + (4 * dim * dim + 4 * budget) ** 0.5) / 2))
 
 
-def _squared_norms(x: torch.Tensor, size: int) -> torch.Tensor:
-    return torch.cat([x[i : i + size].double().square().sum(1) for i in range(0, len(x), size)])
+def _squared_norms(x: torch.Tensor) -> torch.Tensor:
+    norms = torch.cat(
+        [torch.linalg.vector_norm(b, dim=1, dtype=torch.float64) for b in x.split(256)]
+    )
+    return norms.square_()
 
 
 def squared_distance_tiles(
@@ -41,26 +46,28 @@ def squared_distance_tiles(
     """Yield ``(rows, cols, D)`` with ``D[i, j] = |x[rows][i] - y[cols][j]|²`` in float64.
 
     ``y=None`` means ``y = x`` (the diagonal is exactly 0); ``upper`` then yields only the
-    tiles on or above the diagonal, for symmetric computations. ``D`` is reused for the
-    next tile: consume it before asking for the next one.
+    tiles on or above the diagonal, for symmetric computations. All tiles share one set of
+    buffers, allocated once: consume ``D`` before asking for the next tile.
     """
     same = y is None
     other = x if y is None else y
-    size = tile_size(block_bytes)
-    x_norms = _squared_norms(x, size)
-    y_norms = x_norms if same else _squared_norms(other, size)
-    buffer = torch.empty(size * size, dtype=torch.float64, device=x.device)
+    size = tile_size(x.shape[1], block_bytes)
+    x_norms = _squared_norms(x)
+    y_norms = x_norms if same else _squared_norms(other)
+    buffers = torch.empty(size * (size + 2 * x.shape[1]), dtype=torch.float64, device=x.device)
+    tile_buffer, block_buffers = buffers[: size * size], buffers[size * size :]
+    x_buffer, y_buffer = block_buffers.view(2, size, x.shape[1]).unbind(0)
     for r0 in range(0, len(x), size):
         rows = slice(r0, min(r0 + size, len(x)))
-        x_block = x[rows].double()
-        c_start = r0 if same and upper else 0
-        for c0 in range(c_start, len(other), size):
+        x_block = x_buffer[: rows.stop - r0].copy_(x[rows])
+        for c0 in range(r0 if same and upper else 0, len(other), size):
             cols = slice(c0, min(c0 + size, len(other)))
-            y_block = x_block if same and c0 == r0 else other[cols].double()
-            tile = buffer[: x_block.shape[0] * y_block.shape[0]].view(len(x_block), len(y_block))
+            diagonal = same and c0 == r0
+            y_block = x_block if diagonal else y_buffer[: cols.stop - c0].copy_(other[cols])
+            tile = tile_buffer[: len(x_block) * len(y_block)].view(len(x_block), len(y_block))
             torch.mm(x_block, y_block.T, out=tile)
             tile.mul_(-2).add_(x_norms[rows, None]).add_(y_norms[None, cols]).clamp_(min=0)
-            if same and c0 == r0:
+            if diagonal:
                 tile.fill_diagonal_(0)
             yield rows, cols, tile
 
@@ -116,12 +123,17 @@ def ball_membership(
     inside = torch.lt if strict else torch.le
     counts = torch.zeros(len(fake), dtype=torch.int64, device=real.device)
     covered = torch.zeros(len(real), dtype=torch.bool, device=real.device)
-    nearest = torch.full((len(real),), torch.inf, dtype=torch.float64, device=real.device)
+    has_fake = torch.zeros(len(real), dtype=torch.bool, device=real.device)
+    flags = torch.empty(0, dtype=torch.bool, device=real.device)
     for rows, cols, tile in squared_distance_tiles(real, fake, block_bytes=block_bytes):
-        counts[cols] += inside(tile, real_radii_sq[rows, None]).sum(0)
-        covered[rows] |= inside(tile, fake_radii_sq[None, cols]).any(1)
-        nearest[rows] = torch.minimum(nearest[rows], tile.min(1).values)
-    return BallMembership(counts, covered, inside(nearest, real_radii_sq))
+        flags = flags.new_empty(tile.numel()) if flags.numel() < tile.numel() else flags
+        mask = flags[: tile.numel()].view(tile.shape)
+        inside(tile, real_radii_sq[rows, None], out=mask)  # fake j in real i's ball
+        counts[cols] += mask.sum(0)
+        has_fake[rows] |= mask.any(1)
+        inside(tile, fake_radii_sq[None, cols], out=mask)  # real i in fake j's ball
+        covered[rows] |= mask.any(1)
+    return BallMembership(counts, covered, has_fake)
 
 
 def nearest_neighbour_sq(
