@@ -1,7 +1,8 @@
 """Blocked exact k-nearest-neighbour computations: never an N×N matrix in memory.
 
 Squared Euclidean distances are computed tile by tile in float64 as
-``|x|² + |y|² - 2 x·y`` (clamped at 0; a point's distance to itself is exactly 0), from
+``|x|² + |y|² - 2 x·y`` (clamped at 0; a point's distance to itself is exactly 0, and
+near-duplicate pairs are recomputed from their differences, so copies are exactly 0), from
 inputs of any float dtype converted a tile at a time. Comparisons are made on squared
 distances, which order exactly as the distances do. The tile budget ``block_bytes`` bounds
 every temporary: a tile of distances plus the float64 copies of its rows and columns.
@@ -36,6 +37,32 @@ def _squared_norms(x: torch.Tensor) -> torch.Tensor:
     return norms.square_()
 
 
+# Below this fraction of |x|² + |y|², ``|x|² + |y|² - 2 x·y`` is mostly cancellation error.
+_CLOSE = 1e-6
+# Pairs recomputed at a time (bounds the float64 differences held).
+_PAIRS = 256
+
+
+def _refine_close_pairs(
+    tile: torch.Tensor,
+    x_block: torch.Tensor,
+    y_block: torch.Tensor,
+    x_norms: torch.Tensor,
+    y_norms: torch.Tensor,
+) -> None:
+    """Recompute near-duplicate pairs as ``Σ (x - y)²``, which is exactly 0 for copies.
+
+    The expansion cancels catastrophically for close points, and duplicates are what the
+    memorization metric looks for. Which pairs count as close only decides what is
+    recomputed, never a result; there are few unless a set holds many copies.
+    """
+    threshold = _CLOSE * float(x_norms.max() + y_norms.max())
+    close = (tile < threshold).nonzero()
+    for start in range(0, len(close), _PAIRS):
+        i, j = close[start : start + _PAIRS].unbind(1)
+        tile[i, j] = (x_block[i] - y_block[j]).square().sum(1)
+
+
 def squared_distance_tiles(
     x: torch.Tensor,
     y: torch.Tensor | None = None,
@@ -67,6 +94,7 @@ def squared_distance_tiles(
             tile = tile_buffer[: len(x_block) * len(y_block)].view(len(x_block), len(y_block))
             torch.mm(x_block, y_block.T, out=tile)
             tile.mul_(-2).add_(x_norms[rows, None]).add_(y_norms[None, cols]).clamp_(min=0)
+            _refine_close_pairs(tile, x_block, y_block, x_norms[rows], y_norms[cols])
             if diagonal:
                 tile.fill_diagonal_(0)
             yield rows, cols, tile
