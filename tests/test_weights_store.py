@@ -118,7 +118,16 @@ def test_load_state_dict_refuses_pickled_code(tmp_path):
         store.load_state_dict(bad)
 
 
-def test_cli_import_list_verify(blob, tmp_path, monkeypatch):
+@pytest.fixture
+def builtins_only(monkeypatch):
+    """Only the built-in plugins: another plugin's files must not decide an exit code."""
+    monkeypatch.setenv("GENBENCH_LOAD_PLUGINS", "")
+    genbench.reset_registry()
+    yield
+    genbench.reset_registry()
+
+
+def test_cli_import_list_verify(blob, builtins_only):
     path, _ = blob
     spec = store.lookup("digits-cnn")
     runner = CliRunner()
@@ -135,3 +144,15 @@ def test_cli_import_list_verify(blob, tmp_path, monkeypatch):
     verified = runner.invoke(cli, ["weights", "verify"])
     assert verified.exit_code == 0, verified.output
     assert "digits-cnn" in verified.output
+
+
+def test_fetch_downloads_verifies_and_resolve_uses_it(blob, tmp_path, monkeypatch):
+    path, spec = blob
+    monkeypatch.delenv("GENBENCH_OFFLINE")
+    local = genbench.Weights(name="tiny", sha256=spec.sha256, urls=(path.as_uri(),))
+    assert store.resolve(local) == store.store_path(local)  # fetched on first use
+    assert store.store_path(local).read_bytes() == path.read_bytes()
+    wrong = genbench.Weights(name="tiny", sha256="0" * 64, urls=(path.as_uri(),))
+    with pytest.raises(GenbenchError, match="could not fetch"):
+        store.fetch(wrong)
+    assert not store.store_path(wrong).exists()
