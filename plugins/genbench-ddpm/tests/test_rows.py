@@ -28,7 +28,8 @@ def test_every_row_is_registered_with_its_nfe() -> None:
         spec = models.get(name)
         assert spec.family == "ddpm" and spec.plugin == "genbench-ddpm"
         assert spec.info["nfe"] == config.nfe
-        assert spec.task == ("unconditional" if config.guidance is None else "class-conditional")
+        conditional = config.condition == "request"
+        assert spec.task == ("class-conditional" if conditional else "unconditional")
     assert models.get("ddpm.digits").info["nfe"] == 1000
     assert models.get("ddpm.digits-cfg2").info == {
         "nfe": 100,
@@ -51,14 +52,14 @@ def test_row_conforms_on_a_tiny_network(name: str, tiny_checkpoint: Path) -> Non
     assert_model_conforms(replace(spec, load=RowLoader(str(tiny_checkpoint), None, short)))
 
 
-@pytest.mark.parametrize("guidance", [None, 2.0])
+@pytest.mark.parametrize(("condition", "guidance"), [("seed", 0.0), ("request", 2.0)])
 def test_samples_do_not_depend_on_their_micro_batch(
-    guidance: float | None, tiny_checkpoint: Path
+    condition: str, guidance: float, tiny_checkpoint: Path
 ) -> None:
     """Requests larger than MICRO_BATCH put a seed in another chunk at another position."""
     n = sampler.MICRO_BATCH + 9
     generator = RowLoader(str(tiny_checkpoint), None, ROWS["ddpm.digits-ddim10"][0])("cpu")
-    generator.config = replace(generator.config, steps=3, guidance=guidance)
+    generator.config = replace(generator.config, steps=3, condition=condition, guidance=guidance)
     seeds, labels = list(range(100, 100 + n)), [i % 10 for i in range(n)]
     with torch.inference_mode():
         everything = generator.sample(SampleRequest(seeds=seeds, labels=labels))

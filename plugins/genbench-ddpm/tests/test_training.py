@@ -7,7 +7,7 @@ from pathlib import Path
 import torch
 
 from genbench_ddpm.diffusion import Schedule
-from genbench_ddpm.train import drop_labels, load_model, loss_simple, train
+from genbench_ddpm.train import debiased_average, drop_labels, load_model, loss_simple, train
 from genbench_ddpm.unet import UNet
 
 from .conftest import TINY
@@ -57,3 +57,15 @@ def test_train_writes_a_checkpoint_that_loads(tmp_path: Path) -> None:
     assert config["steps"] == 3 and config["dataset"] == "digits" and config["seed"] == 0
     assert network.config.num_classes == 10 and schedule.steps == 1000
     assert not network.training
+
+
+def test_debiased_average_removes_the_initial_weights() -> None:
+    """An EMA of weights that stay at c after a random start is c once debiased."""
+    initial = {"w": torch.randn(5)}
+    constant = torch.linspace(-1, 1, 5)
+    average, decay = initial["w"].clone(), 0.99
+    for _ in range(50):
+        average.lerp_(constant, 1 - decay)
+    assert not torch.allclose(average, constant, atol=1e-2)
+    debiased = debiased_average({"w": average}, initial, decay, 50)["w"]
+    assert torch.allclose(debiased, constant, atol=1e-5)

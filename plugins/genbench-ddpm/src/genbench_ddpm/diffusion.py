@@ -73,6 +73,20 @@ def q_sample(
     return alpha_bar.sqrt() * x0 + (1 - alpha_bar).sqrt() * noise
 
 
+def predict_x0(
+    schedule: Schedule, x_t: torch.Tensor, t: int, eps: torch.Tensor, clip: bool
+) -> torch.Tensor:
+    """x̂_0 = (x_t - √(1-ᾱ_t) ε) / √ᾱ_t, optionally clipped to the data range [-1, 1].
+
+    Ho et al.'s released sampler clips x̂_0 ("clip_denoised"): an ε slightly off at a
+    low noise level otherwise sends pixels far outside the data range, and the next
+    steps amplify them into speckle.
+    """
+    alpha_bar = schedule.alpha_bar_at(t)
+    x0 = (x_t - math.sqrt(1 - alpha_bar) * eps) / math.sqrt(alpha_bar)
+    return x0.clamp(-1, 1) if clip else x0
+
+
 def p_sample(
     schedule: Schedule,
     x_t: torch.Tensor,
@@ -80,14 +94,24 @@ def p_sample(
     eps: torch.Tensor,
     z: torch.Tensor,
     variance: str = "beta",
+    clip: bool = False,
 ) -> torch.Tensor:
     """Algorithm 2, one step: x_{t-1} = (x_t - β_t/√(1-ᾱ_t) ε) / √α_t + σ_t z.
 
+    Computed as the posterior mean μ̃_t(x_t, x̂_0) = β_t √ᾱ_{t-1}/(1-ᾱ_t) x̂_0 +
+    (1-ᾱ_{t-1}) √α_t/(1-ᾱ_t) x_t, which is the same mean when x̂_0 is not clipped.
     σ_t² is β_t (``"beta"``) or the posterior variance β̃_t (``"posterior"``); Ho et al.
     found both work. No noise is added on the last step (t = 0).
     """
-    beta, alpha_bar = float(schedule.betas[t]), schedule.alpha_bar_at(t)
-    mean = (x_t - beta / math.sqrt(1 - alpha_bar) * eps) / math.sqrt(1 - beta)
+    beta, alpha_bar, alpha_bar_prev = (
+        float(schedule.betas[t]),
+        schedule.alpha_bar_at(t),
+        schedule.alpha_bar_at(t - 1),
+    )
+    x0 = predict_x0(schedule, x_t, t, eps, clip)
+    mean = (
+        beta * math.sqrt(alpha_bar_prev) * x0 + (1 - alpha_bar_prev) * math.sqrt(1 - beta) * x_t
+    ) / (1 - alpha_bar)
     if t == 0:
         return mean
     sigma2 = beta if variance == "beta" else schedule.posterior_variance(t)
@@ -102,15 +126,19 @@ def ddim_step(
     eps: torch.Tensor,
     eta: float,
     z: torch.Tensor,
+    clip: bool = False,
 ) -> torch.Tensor:
     """Song et al. 2021, eq. 12: from x_t to x_{t_prev} through the predicted x_0.
 
     x_prev = √ᾱ_prev x̂_0 + √(1-ᾱ_prev-σ²) ε + σ z with
     σ = η √((1-ᾱ_prev)/(1-ᾱ_t)) √(1-ᾱ_t/ᾱ_prev). η = 0 is deterministic DDIM; η = 1
-    with consecutive timesteps is DDPM's ancestral step with σ_t² = β̃_t.
+    with consecutive timesteps is DDPM's ancestral step with σ_t² = β̃_t. A clipped x̂_0
+    comes with the ε that it implies, so that x_t stays consistent.
     """
     alpha_bar, alpha_bar_prev = schedule.alpha_bar_at(t), schedule.alpha_bar_at(t_prev)
-    x0 = (x_t - math.sqrt(1 - alpha_bar) * eps) / math.sqrt(alpha_bar)
+    x0 = predict_x0(schedule, x_t, t, eps, clip)
+    if clip:
+        eps = (x_t - math.sqrt(alpha_bar) * x0) / math.sqrt(1 - alpha_bar)
     sigma = eta * math.sqrt(
         (1 - alpha_bar_prev) / (1 - alpha_bar) * (1 - alpha_bar / alpha_bar_prev)
     )

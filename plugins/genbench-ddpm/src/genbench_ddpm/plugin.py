@@ -1,9 +1,11 @@
 """Registers the DDPM rows: one trained network, one row per sampler setting.
 
-All rows share the class-conditional network trained with label dropout: the
-unconditional rows ask it for ε(x_t, t, ∅) (the null label), the ``cfg`` rows mix the
-conditional and unconditional predictions with guidance weight w. The rows differ only
-in how they sample, so the leaderboard shows quality against network evaluations (NFE).
+All rows share one class-conditional network trained with label dropout. The
+unconditional rows draw each sample's label from its own seed and sample p(x | y), which
+samples p(x) = Σ_y p(y) p(x | y); ``-null50`` asks the network's unconditional score
+ε(x_t, t, ∅) instead; the ``cfg`` rows generate the requested labels and mix conditional
+and unconditional predictions with guidance weight w. The rows differ only in how they
+sample, so the leaderboard shows quality against network evaluations (NFE).
 """
 
 from __future__ import annotations
@@ -35,26 +37,31 @@ PAPER = (
 ROWS: dict[str, tuple[SamplerConfig, str]] = {
     "ddpm.digits": (
         SamplerConfig("ancestral", 1000),
-        "DDPM, ancestral sampling over all 1000 steps (Algorithm 2, σ_t² = β_t)",
+        "DDPM, ancestral sampling over all 1000 steps (Algorithm 2, σ_t² = β_t);"
+        " each sample's label drawn from its seed",
     ),
     "ddpm.digits-ddim50": (
         SamplerConfig("ddim", 50),
-        "the same network, DDIM with 50 steps, η = 0",
+        "the same network, DDIM with 50 steps, η = 0; label drawn from the seed",
     ),
     "ddpm.digits-ddim10": (
         SamplerConfig("ddim", 10),
-        "the same network, DDIM with 10 steps, η = 0",
+        "the same network, DDIM with 10 steps, η = 0; label drawn from the seed",
+    ),
+    "ddpm.digits-null50": (
+        SamplerConfig("ddim", 50, condition="null"),
+        "the same network's unconditional score ε(x_t, ∅) (the null label), DDIM 50 steps",
     ),
     "ddpm.digits-cfg0": (
-        SamplerConfig("ddim", 50, guidance=0.0),
+        SamplerConfig("ddim", 50, condition="request"),
         "class-conditional, no guidance (w = 0), DDIM 50 steps",
     ),
     "ddpm.digits-cfg2": (
-        SamplerConfig("ddim", 50, guidance=2.0),
+        SamplerConfig("ddim", 50, condition="request", guidance=2.0),
         "class-conditional, classifier-free guidance w = 2, DDIM 50 steps",
     ),
     "ddpm.digits-cfg4": (
-        SamplerConfig("ddim", 50, guidance=4.0),
+        SamplerConfig("ddim", 50, condition="request", guidance=4.0),
         "class-conditional, classifier-free guidance w = 4, DDIM 50 steps",
     ),
 }
@@ -91,7 +98,7 @@ def row_spec(
     name: str, sampler: SamplerConfig, description: str, loader: Callable[[str], Any]
 ) -> ModelSpec:
     """The leaderboard row ``name``: its task follows from whether it uses labels."""
-    conditional = sampler.guidance is not None
+    conditional = sampler.condition == "request"
     info: dict[str, Any] = {"nfe": sampler.nfe, "sampler": sampler.method, "steps": sampler.steps}
     if conditional:
         info["guidance"] = sampler.guidance

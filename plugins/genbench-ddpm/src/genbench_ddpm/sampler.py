@@ -25,7 +25,7 @@ MICRO_BATCH = 64
 
 
 def guided_eps(
-    network: UNet, x: torch.Tensor, t: int, labels: torch.Tensor | None, guidance: float | None
+    network: UNet, x: torch.Tensor, t: int, labels: torch.Tensor | None, guidance: float
 ) -> torch.Tensor:
     """ε_θ(x_t, t) for the batch: unconditional, conditional, or guided (both in one pass)."""
     null = network.config.num_classes
@@ -73,7 +73,8 @@ def sample(
     if config.method == "ancestral":
         for t in reversed(range(schedule.steps)):
             eps = guided_eps(network, x, t, labels, config.guidance)
-            x = p_sample(schedule, x, t, eps, noise.randn(*shape, device=device), config.variance)
+            z = noise.randn(*shape, device=device)
+            x = p_sample(schedule, x, t, eps, z, config.variance, config.clip_denoised)
         return x
     if config.method != "ddim":
         raise ValueError(f"unknown sampler {config.method!r}; use 'ancestral' or 'ddim'")
@@ -81,7 +82,7 @@ def sample(
     for t, t_prev in zip(timesteps, [*timesteps[1:], -1], strict=True):
         eps = guided_eps(network, x, t, labels, config.guidance)
         z = noise.randn(*shape, device=device) if config.eta else torch.zeros_like(x)
-        x = ddim_step(schedule, x, t, t_prev, eps, config.eta, z)
+        x = ddim_step(schedule, x, t, t_prev, eps, config.eta, z, config.clip_denoised)
     return x
 
 
@@ -96,22 +97,22 @@ class DiffusionGenerator:
     def sample(self, request: SampleRequest) -> torch.Tensor:
         from genbench.train.data import to_uint8
 
-        labels = None
-        if self.config.guidance is not None:
-            classes = self.network.config.num_classes or 0
-            if request.labels is None or any(not 0 <= y < classes for y in request.labels):
-                raise GenbenchError(
-                    f"a class-conditional DDPM row needs request.labels in 0..{classes - 1}"
-                    f" (one per seed), got {request.labels!r}"
-                )
-            labels = torch.as_tensor(list(request.labels), dtype=torch.long, device=self.device)
+        noise = PerSampleNoise(request.seeds)
         with torch.inference_mode():
-            x = sample(
-                self.network,
-                self.schedule,
-                self.config,
-                PerSampleNoise(request.seeds),
-                labels,
-                self.device,
-            )
+            labels = self._labels(request, noise)
+            x = sample(self.network, self.schedule, self.config, noise, labels, self.device)
         return to_uint8(x)
+
+    def _labels(self, request: SampleRequest, noise: PerSampleNoise) -> torch.Tensor | None:
+        """Each sample's label as ``config.condition`` says; None asks for ε(x_t, ∅)."""
+        classes = self.network.config.num_classes or 0
+        if self.config.condition == "null" or (self.config.condition == "seed" and not classes):
+            return None
+        if self.config.condition == "seed":
+            return noise.randint(classes, device=self.device)
+        if request.labels is None or any(not 0 <= y < classes for y in request.labels):
+            raise GenbenchError(
+                f"a class-conditional DDPM row needs request.labels in 0..{classes - 1}"
+                f" (one per seed), got {request.labels!r}"
+            )
+        return torch.as_tensor(list(request.labels), dtype=torch.long, device=self.device)

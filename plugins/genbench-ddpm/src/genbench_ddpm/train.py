@@ -61,6 +61,20 @@ def drop_labels(
     return torch.where(drop, torch.full_like(labels, null), labels)
 
 
+def debiased_average(
+    average: dict[str, torch.Tensor], initial: dict[str, torch.Tensor], decay: float, steps: int
+) -> dict[str, torch.Tensor]:
+    """The EMA without the weight it still gives the random initialisation.
+
+    After n updates the average is (1-d) Σ_k d^(n-k) θ_k + d^n θ_0; with d = 0.999 and a
+    few thousand steps, d^n (5 % at n = 3000) of random weights is left in it and shows
+    as speckle in the samples. Removing it and renormalising, as Adam's bias correction
+    does, leaves an average of trained weights only.
+    """
+    left = decay**steps
+    return {name: (value - left * initial[name]) / (1 - left) for name, value in average.items()}
+
+
 def build(config: dict[str, Any]) -> tuple[UNet, Schedule]:
     """The network and schedule that a checkpoint's config describes."""
     network = UNet(UNetConfig.from_dict(config["unet"]))
@@ -119,6 +133,7 @@ def train(
         network = network.to(memory_format=torch.channels_last)
     schedule = Schedule.named(recipe["schedule"], recipe["timesteps"])
     ema = EMA(network, recipe["ema_decay"])
+    initial = {name: value.clone() for name, value in ema.average.state_dict().items()}
     optimizer = torch.optim.Adam(network.parameters(), lr=recipe["lr"])
     warmup = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min(1.0, (step + 1) / recipe["warmup"])
@@ -138,7 +153,8 @@ def train(
             "loss": running,
             "torch": torch.__version__,
         }
-        save_checkpoint(path, ema.average.state_dict(), config)
+        weights = debiased_average(ema.average.state_dict(), initial, recipe["ema_decay"], step)
+        save_checkpoint(path, weights, config)
 
     for step in range(1, steps + 1):
         x0, labels = data.batch(step - 1)
