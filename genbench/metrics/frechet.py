@@ -11,6 +11,7 @@ with negative round-off eigenvalues clipped, takes the place of ``L``.
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -117,7 +118,8 @@ def _moments(mu: Any, sigma: Any, name: str) -> tuple[torch.Tensor, torch.Tensor
             f"{name}: covariance of shape {tuple(cov.shape)} does not match a mean of"
             f" {len(mean)} dimensions"
         )
-    if not (bool(torch.isfinite(mean).all()) and bool(torch.isfinite(cov).all())):
+    # One sum per array: NaN and inf propagate into it, without a d×d mask.
+    if not (math.isfinite(float(mean.sum())) and math.isfinite(float(cov.sum()))):
         raise GenbenchError(f"{name}: the mean or covariance holds NaN or inf")
     return mean, cov
 
@@ -142,7 +144,7 @@ def trace_sqrt_product(sigma1: torch.Tensor, sigma2: torch.Tensor) -> float:
         values, vectors = torch.linalg.eigh(sigma1)
         factor, second = (vectors * values.clamp_min(0).sqrt()) @ vectors.T, sigma2
     inner = factor.T @ second @ factor
-    eigenvalues = torch.linalg.eigvalsh((inner + inner.T) / 2)
+    eigenvalues = torch.linalg.eigvalsh(inner)  # reads one triangle: symmetric by design
     # Below this, an eigenvalue is round-off of a zero (a singular covariance): its square
     # root, about sqrt(eps)·|λmax|^½, would bias the trace, so it counts as zero.
     noise = eigenvalues.abs().max() * len(eigenvalues) * torch.finfo(torch.float64).eps

@@ -94,6 +94,8 @@ def squared_distance_tiles(
             tile = tile_buffer[: len(x_block) * len(y_block)].view(len(x_block), len(y_block))
             torch.mm(x_block, y_block.T, out=tile)
             tile.mul_(-2).add_(x_norms[rows, None]).add_(y_norms[None, cols]).clamp_(min=0)
+            if diagonal:
+                tile.fill_diagonal_(torch.inf)  # not a pair to refine; exactly 0 below
             _refine_close_pairs(tile, x_block, y_block, x_norms[rows], y_norms[cols])
             if diagonal:
                 tile.fill_diagonal_(0)
