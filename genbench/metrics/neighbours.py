@@ -53,8 +53,8 @@ def _refine_close_pairs(
     """Recompute near-duplicate pairs as ``Σ (x - y)²``, which is exactly 0 for copies.
 
     The expansion cancels catastrophically for close points, and duplicates are what the
-    memorization metric looks for. Which pairs count as close only decides what is
-    recomputed, never a result; there are few unless a set holds many copies.
+    memorization metric looks for. The threshold only decides which pairs are recomputed
+    (both forms agree to float64 rounding elsewhere); few are, unless a set holds copies.
     """
     threshold = _CLOSE * float(x_norms.max() + y_norms.max())
     close = (tile < threshold).nonzero()
