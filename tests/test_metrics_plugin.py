@@ -3,6 +3,7 @@ and one clear error for each kind of bad input."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,7 @@ COLUMNS = {
     "ssim": ("ssim",),
     "psnr": ("psnr",),
     "fid-inf": ("fid_inf",),
+    "lpips-diversity": ("lpips_diversity",),
 }
 
 
@@ -98,7 +100,9 @@ def _inputs(seed: int = 0) -> genbench.MetricInputs:
 def test_every_metric_computes_its_columns_from_metric_inputs(lpips_weights):
     inputs = _inputs()
     for name, spec in _registered().items():
-        values = spec.compute(inputs)
+        # The 24 images stand for 24 class-conditional samples of 3 classes.
+        images_labels = dataclasses.replace(inputs, labels=np.arange(24) % 3)
+        values = spec.compute(images_labels if name == "lpips-diversity" else inputs)
         assert set(values) == set(spec.columns), name
         assert all(np.isfinite(v) for v in values.values()), (name, values)
     assert _registered()["fid"].compute(inputs)["fid"] == metrics.fid_from_features(

@@ -19,6 +19,8 @@ TRANSLATION = ("paired-translation", "unpaired-translation")
 # KID's subset size in the papers; smaller sets (e.g. digits' 360 test images) use all.
 KID_SUBSET_SIZE = 1000
 KID_SUBSETS = 100
+# Pairs of same-label samples scored per class by ``lpips-diversity``.
+DIVERSITY_PAIRS = 200
 
 
 def _get(mapping: Mapping[str, Any], key: str, where: str) -> Any:
@@ -100,6 +102,15 @@ def _paired(score: str) -> Callable[[MetricInputs], dict[str, float]]:
 
     compute.__doc__ = f"{score} between each generated image and its target."
     return compute
+
+
+def _lpips_diversity(inputs: MetricInputs) -> dict[str, float]:
+    from genbench.metrics import lpips_diversity
+
+    images = _required(inputs.images, "generated images")
+    labels = _required(inputs.labels, "labels")
+    value = lpips_diversity(images, labels, pairs_per_group=DIVERSITY_PAIRS, seed=inputs.seed)
+    return {"lpips_diversity": value}
 
 
 def _fid_inf(inputs: MetricInputs) -> dict[str, float]:
@@ -194,6 +205,16 @@ METRICS = (
         tasks=TRANSLATION,
         higher_is_better=True,
         description="Mean PSNR in dB (scikit-image, data_range 255) between outputs and targets",
+    ),
+    genbench.MetricSpec(
+        name="lpips-diversity",
+        columns=("lpips_diversity",),
+        compute=_lpips_diversity,
+        consumes=("images", "labels"),
+        tasks=("class-conditional",),
+        higher_is_better=True,
+        description="Mean LPIPS between samples of the same class (200 seeded pairs per"
+        " class): low when a conditional model collapses",
     ),
     genbench.MetricSpec(
         name="fid-inf",
