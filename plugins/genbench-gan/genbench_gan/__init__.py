@@ -1,0 +1,1 @@
+"""genbench plugin: the original GAN (Goodfellow et al. 2014), multilayer perceptrons."""
