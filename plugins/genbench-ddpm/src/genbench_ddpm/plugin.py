@@ -22,7 +22,7 @@ from genbench_ddpm.config import SamplerConfig
 
 WEIGHTS = Weights(
     name="ddpm-digits",
-    sha256="0" * 64,
+    sha256="35673f8d42318485635a19c2147458780a2fb34e0d775fbe69ae2c6a741c3353",
     path=str(Path(__file__).parent / "weights" / "ddpm-digits.safetensors"),
     license="MIT",
 )
