@@ -47,6 +47,16 @@ DIGITS_CNN = _embedded(
 )
 
 
+SHAPES_CNN = _embedded(
+    "shapes-cnn",
+    9,
+    "a403bf3b0f72c0b5674c92a3af6d237b30f95441e91a1213696b7f8d721df1c4",
+    "CNN classifier trained on `shapes` (32×32 RGB); features: 128-d penultimate layer,"
+    " logits: the 9 shape×colour classes (test accuracy 93.6%, see its card). Other sizes"
+    " are resized bilinearly, grey is repeated to RGB.",
+)
+
+
 def _load_inception(device: str, **options: Any) -> Any:
     from genbench.features.inception import load_inception
 
@@ -112,5 +122,5 @@ DINOV2 = (
 
 @genbench.hookimpl
 def genbench_register_feature_extractors(register: Callable[[FeatureExtractorSpec], None]) -> None:
-    for spec in (DIGITS_CNN, INCEPTION_V3_FID, *DINOV2):
+    for spec in (DIGITS_CNN, SHAPES_CNN, INCEPTION_V3_FID, *DINOV2):
         register(spec)
