@@ -223,3 +223,22 @@ def test_keep_best_ships_the_best_validated_generator(tmp_path) -> None:
     assert (config["step"], config["val_fid"]) == (best_step, scores[best_step])
     assert (tmp_path / "samples" / "step_000004.png").is_file()
     assert (tmp_path / "log.csv").read_text().startswith("step,d_loss,g_loss")
+
+
+def test_sampling_is_independent_of_batch_and_threads_and_restores_threads() -> None:
+    from genbench.spec import SampleRequest
+    from genbench.train.sampling import GANSampler
+
+    torch.manual_seed(0)
+    sampler = GANSampler(TinyGenerator(4, 10).eval(), 4, 10)
+    seeds, labels = [11, 12, 13, 14], [3, 1, 4, 1]
+    batch = sampler.sample(SampleRequest(seeds=seeds, labels=labels))
+    torch.set_num_threads(2)
+    try:
+        alone = sampler.sample(SampleRequest(seeds=seeds[2:3], labels=labels[2:3]))
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(1)
+    assert batch.dtype == torch.uint8 and torch.equal(alone[0], batch[2])
+    with pytest.raises(GenbenchError, match="one label per seed"):
+        sampler.sample(SampleRequest(seeds=seeds))
