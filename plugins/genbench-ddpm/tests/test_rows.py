@@ -35,6 +35,7 @@ def test_every_row_is_registered_with_its_nfe() -> None:
         "nfe": 100,
         "sampler": "ddim",
         "steps": 50,
+        "eta": 0.0,
         "guidance": 2.0,
     }
 

@@ -44,6 +44,10 @@ ROWS: dict[str, tuple[SamplerConfig, str]] = {
         SamplerConfig("ddim", 50),
         "the same network, DDIM with 50 steps, η = 0; label drawn from the seed",
     ),
+    "ddpm.digits-ddim50-eta1": (
+        SamplerConfig("ddim", 50, eta=1.0),
+        "the same network, stochastic DDIM with 50 steps, η = 1; label drawn from the seed",
+    ),
     "ddpm.digits-ddim10": (
         SamplerConfig("ddim", 10),
         "the same network, DDIM with 10 steps, η = 0; label drawn from the seed",
@@ -99,7 +103,12 @@ def row_spec(
 ) -> ModelSpec:
     """The leaderboard row ``name``: its task follows from whether it uses labels."""
     conditional = sampler.condition == "request"
-    info: dict[str, Any] = {"nfe": sampler.nfe, "sampler": sampler.method, "steps": sampler.steps}
+    info: dict[str, Any] = {
+        "nfe": sampler.nfe,
+        "sampler": sampler.method,
+        "steps": sampler.steps,
+        "eta": sampler.eta,
+    }
     if conditional:
         info["guidance"] = sampler.guidance
     return ModelSpec(
