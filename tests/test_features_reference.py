@@ -36,8 +36,9 @@ def test_cache_matches_direct_extraction(home):
     images = (
         genbench.get_registry().datasets.get("digits").load("test").read("image", list(range(20)))
     )
+    # batches of 7 vs 20: float32 CPU convolutions may differ in the last bits
     np.testing.assert_allclose(
-        cached["features"], extractor(images)["features"].numpy(), rtol=1e-5, atol=1e-6
+        cached["features"], extractor(images)["features"].numpy(), rtol=1e-5, atol=1e-4
     )
 
 
