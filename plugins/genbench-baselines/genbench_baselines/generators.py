@@ -36,30 +36,41 @@ class Replay:
 
 class LabelledReplay:
     """Class-conditional replay: sample i is the k-th image of the requested label in the
-    split, k = ``indices[i] // num_classes`` (so balanced labels walk through each class)."""
+    split, k = ``indices[i] // num_classes`` (so balanced labels walk through each class).
+
+    Labels are scanned in chunks only as far as the requested images need (a procedural
+    dataset renders what it reads); past the last image of a class, k wraps around.
+    """
+
+    chunk = 2048
 
     def __init__(self, dataset: str, split: str, num_classes: int) -> None:
-        import numpy as np
-
-        self.split = _split(dataset, split)
-        labels = self.split.read("label", range(len(self.split)))
-        self.rows = [np.flatnonzero(labels == c).tolist() for c in range(num_classes)]
+        self.dataset, self.split = dataset, _split(dataset, split)
         self.num_classes = num_classes
-        empty = [c for c, rows in enumerate(self.rows) if not rows]
-        if empty:
-            raise genbench.GenbenchError(
-                f"dataset {dataset!r} split {split!r} has no image of class {empty}"
-            )
+        self.rows: list[list[int]] = [[] for _ in range(num_classes)]
+        self.scanned = 0
+
+    def _row(self, label: int, k: int) -> int:
+        """The split row of the k-th image of ``label`` (k wrapped past the last one)."""
+        of_class = self.rows[label]
+        while len(of_class) <= k and self.scanned < len(self.split):
+            stop = min(self.scanned + self.chunk, len(self.split))
+            for offset, found in enumerate(self.split.read("label", range(self.scanned, stop))):
+                self.rows[int(found)].append(self.scanned + offset)
+            self.scanned = stop
+        if not of_class:
+            raise genbench.GenbenchError(f"dataset {self.dataset!r} has no image of class {label}")
+        return of_class[k % len(of_class)]
 
     def sample(self, request: genbench.SampleRequest) -> Any:
         import torch
 
         assert request.labels is not None, "a class-conditional request carries labels"
         positions = request.indices if request.indices is not None else request.seeds
-        rows = []
-        for position, label in zip(positions, request.labels, strict=True):
-            of_class = self.rows[int(label)]
-            rows.append(of_class[(int(position) // self.num_classes) % len(of_class)])
+        rows = [
+            self._row(int(label), int(position) // self.num_classes)
+            for position, label in zip(positions, request.labels, strict=True)
+        ]
         return torch.from_numpy(self.split.read("image", rows)).contiguous()
 
 
