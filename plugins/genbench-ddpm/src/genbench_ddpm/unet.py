@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import cast
 
 import torch
 from torch import nn
@@ -161,9 +162,10 @@ class UNet(nn.Module):
 
     def embed(self, t: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
         """The conditioning vector of each sample: time embedding plus class embedding."""
-        first, activation, second = self.time_mlp
+        first, activation, second = self.time_mlp  # applied row by row, see _per_sample_linear
         h = timestep_embedding(t, self.config.embedding_dim)
-        emb = _per_sample_linear(second, activation(_per_sample_linear(first, h)))
+        h = activation(_per_sample_linear(cast(nn.Linear, first), h))
+        emb = _per_sample_linear(cast(nn.Linear, second), h)
         if self.label_embedding is not None:
             if y is None:
                 raise ValueError("a class-conditional U-Net needs labels (num_classes = null)")
