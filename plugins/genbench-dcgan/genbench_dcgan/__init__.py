@@ -1,0 +1,1 @@
+"""genbench plugin: DCGAN (Radford, Metz and Chintala 2016)."""

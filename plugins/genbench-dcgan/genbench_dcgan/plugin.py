@@ -1,0 +1,41 @@
+"""Registers the DCGAN models with genbench. Cheap: torch is imported only by ``load``."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import genbench
+from genbench.train.registration import gan_model_spec, shipped_weights
+from genbench_dcgan.train import ARCHITECTURES, RECIPE, build, generator
+
+WEIGHTS = Path(__file__).parent / "weights"
+
+# sha256 of each shipped generator; README.md (the model card) says how each was trained.
+SHA256 = {
+    "dcgan.digits": "6b453e0e0802c275be22b31edb4f93718cac9f1465b7896008bb7f687973b05d",
+    "dcgan.digits-upsample": "0a61374f4d67bfe7135ea91a5b6b4e1c9fa43682e61021d1f04535825e6bf31b",
+}
+
+DESCRIPTIONS = {
+    "dcgan.digits": "DCGAN on 16×16 digits: project-and-reshape, strided transposed convs.",
+    "dcgan.digits-upsample": "DCGAN on 16×16 digits, upsampling by bilinear resize + 3×3 conv.",
+}
+
+
+@genbench.hookimpl
+def genbench_register_models(register):  # type: ignore[no-untyped-def]
+    for name, architecture in ARCHITECTURES.items():
+        register(
+            gan_model_spec(
+                name,
+                family="dcgan",
+                generator=generator,
+                build=partial(build, name),
+                recipe=RECIPE,
+                architecture=architecture,
+                weights=shipped_weights(name, SHA256[name], WEIGHTS),
+                paper="https://arxiv.org/abs/1511.06434",
+                description=DESCRIPTIONS[name],
+            )
+        )
