@@ -120,3 +120,108 @@ def test_precision_recall_equals_torch_fidelity(n_real, n_fake, d):
     assert round(got["recall"] * n_real) == round(recall * n_real)
     assert got["precision"] == pytest.approx(precision, abs=1e-6)
     assert got["recall"] == pytest.approx(recall, abs=1e-6)
+
+
+# ---------------------------------------------------------------- the float32 screen
+# Tiles are float32; every comparison their error bound cannot settle is made on exact
+# float64 distances. These sets are built so that many cannot be settled: the results must
+# still be those of float64 distances between all pairs, bit for bit.
+
+
+def _exact_matrix(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """float64 ``Σ (x - y)²`` for every pair, with no screen: the values to reproduce."""
+    i, j = torch.cartesian_prod(torch.arange(len(x)), torch.arange(len(y))).unbind(1)
+    return neighbours._exact_sq(x, y, i, j).view(len(x), len(y))
+
+
+def _screened_and_brute(real: torch.Tensor, fake: torch.Tensor, k: int, strict: bool) -> None:
+    block = 8 * 40 * (40 + 2 * real.shape[1])  # 40 × 40 tiles
+    r_real = neighbours.kth_neighbour_sq(real, k, block_bytes=block)
+    r_fake = neighbours.kth_neighbour_sq(fake, k, block_bytes=block)
+    got = neighbours.ball_membership(real, fake, r_real, r_fake, strict=strict, block_bytes=block)
+    expected_real = _exact_matrix(real, real).kthvalue(k + 1, 1).values
+    expected_fake = _exact_matrix(fake, fake).kthvalue(k + 1, 1).values
+    assert torch.equal(r_real, expected_real)
+    assert torch.equal(r_fake, expected_fake)
+    inside = torch.lt if strict else torch.le
+    cross = _exact_matrix(real, fake)
+    in_real_balls = inside(cross, expected_real[:, None])
+    assert torch.equal(got.fake_in_real_balls, in_real_balls.sum(0))
+    assert torch.equal(got.real_ball_has_fake, in_real_balls.any(1))
+    assert torch.equal(got.real_in_fake_ball, inside(cross, expected_fake[None, :]).any(1))
+
+
+@pytest.fixture
+def recomputed(monkeypatch):
+    """Counts the pairs the screen could not settle (so a test cannot pass vacuously)."""
+    count = {"pairs": 0}
+    exact = neighbours._exact_sq
+
+    def spy(x, y, i, j):
+        count["pairs"] += len(i)
+        return exact(x, y, i, j)
+
+    monkeypatch.setattr(neighbours, "_exact_sq", spy)
+    return count
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_screen_on_duplicated_points(recomputed, strict):
+    # 25 distinct points, each 1 to 14 times in a set: radii of 0, runs of ties longer than
+    # the candidates a row keeps, and fakes that copy reals.
+    rng = np.random.default_rng(1)
+    base = torch.from_numpy(rng.standard_normal((25, 48)).astype(np.float32))
+    real = base[torch.from_numpy(rng.integers(0, 25, 170))]
+    fake = torch.cat([base[torch.from_numpy(rng.integers(0, 25, 100))], real[:30] + 0.5])
+    _screened_and_brute(real, fake, 5, strict)
+    assert recomputed["pairs"] > 0
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_screen_on_exactly_equal_distances(recomputed, strict):
+    # Points of a small integer lattice: distances are small integers, exact in float32 and
+    # float64 alike, so many equal a radius exactly and only the comparison decides.
+    rng = np.random.default_rng(2)
+    real = torch.from_numpy(rng.integers(0, 3, (160, 6)).astype(np.float32))
+    fake = torch.from_numpy(rng.integers(0, 3, (140, 6)).astype(np.float32))
+    _screened_and_brute(real, fake, 5, strict)
+    _screened_and_brute(real, fake, 3, strict)
+    assert recomputed["pairs"] > 0
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_screen_on_large_norm_near_ties(recomputed, dtype):
+    # Large norms (where float32 error is largest) and fakes placed on real points' k-NN
+    # spheres, at relative offsets far below float32 resolution.
+    rng = np.random.default_rng(3)
+    offset = 1e4 if dtype == torch.float32 else 1e7
+    real = torch.from_numpy(rng.standard_normal((150, 40)) + offset).to(dtype)
+    radii = _exact_matrix(real, real).kthvalue(6, 1).values.sqrt()
+    direction = torch.nn.functional.normalize(torch.randn(60, 40, dtype=torch.float64), dim=1)
+    scale = 1 + torch.tensor([-1e-9, 0.0, 1e-9]).repeat(20).double()
+    fake = (real[:60].double() + direction * (radii[:60] * scale)[:, None]).to(dtype)
+    fake = torch.cat([fake, real[60:90]])
+    for strict in (True, False):
+        _screened_and_brute(real, fake, 5, strict)
+    assert recomputed["pairs"] > 0
+
+
+def test_float32_tiles_stay_within_the_error_bound():
+    # The bound is what makes the screen exact: check it on d = 2048, large means, mixed
+    # scales and copies, where float32 GEMM accumulation error is largest.
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((96, 2048)) * rng.uniform(0.01, 30, (96, 1)) + 50
+    x[10:20] = x[0]
+    x = torch.from_numpy(x.astype(np.float32))
+    y = torch.from_numpy(np.abs(rng.standard_normal((80, 2048)) * 40).astype(np.float32))
+    for first, second in ((x, None), (x, y), (y, x)):
+        other = first if second is None else second
+        screen = neighbours.Float32Screen.of(first, second)
+        exact = _exact_matrix(first, other)
+        bound = screen.slack * (screen.x_norms[:, None] + screen.y_norms[None, :])
+        for rows, cols, tile in neighbours.squared_distance_tiles(
+            first, second, block_bytes=8 * 32 * (32 + 2 * 2048), screen=screen
+        ):
+            error = (tile.double() - exact[rows, cols]).abs()
+            assert tile.dtype == torch.float32
+            assert bool((error <= bound[rows, cols]).all())

@@ -1,11 +1,14 @@
 """Blocked exact k-nearest-neighbour computations: never an N×N matrix in memory.
 
-Squared Euclidean distances are computed tile by tile in float64 as
-``|x|² + |y|² - 2 x·y`` (clamped at 0; a point's distance to itself is exactly 0, and
-near-duplicate pairs are recomputed from their differences, so copies are exactly 0), from
-inputs of any float dtype converted a tile at a time. Comparisons are made on squared
-distances, which order exactly as the distances do. The tile budget ``block_bytes`` bounds
-every temporary: a tile of distances plus the float64 copies of its rows and columns.
+Squared Euclidean distances are computed tile by tile as ``|x|² + |y|² - 2 x·y``. The k-NN
+radii and ball memberships screen with float32 tiles (about twice as fast as float64) and
+settle in float64 every comparison the float32 error bound cannot: their results are those
+of exact float64 distances ``Σ (x - y)²`` (exactly 0 for copies), whatever the tiling.
+:func:`nearest_neighbour_sq`, which returns distances, uses float64 tiles throughout
+(clamped at 0, near-duplicate pairs recomputed from their differences). Comparisons are made
+on squared distances, which order exactly as the distances do. The tile budget
+``block_bytes`` bounds every temporary: a tile of float64 distances plus the float64 copies
+of its rows and columns (float32 tiles and their masks take less).
 
 The reference implementations round distances to float32 (prdc through scikit-learn,
 torch-fidelity through ``torch.cdist``); float64 gives the exact answer, which equals theirs
@@ -14,7 +17,8 @@ unless a distance and a radius agree to within float32 rounding.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -43,6 +47,16 @@ _CLOSE = 1e-6
 _PAIRS = 256
 
 
+def _exact_sq(x: torch.Tensor, y: torch.Tensor, i: torch.Tensor, j: torch.Tensor) -> torch.Tensor:
+    """``Σ (x[i] - y[j])²`` in float64 for index pairs: exactly 0 for copies, no cancellation."""
+    out = torch.empty(len(i), dtype=torch.float64, device=x.device)
+    for start in range(0, len(i), _PAIRS):
+        part = slice(start, start + _PAIRS)
+        difference = x[i[part]].to(torch.float64).sub_(y[j[part]].to(torch.float64))
+        out[part] = difference.square_().sum(1)
+    return out
+
+
 def _refine_close_pairs(
     tile: torch.Tensor,
     x_block: torch.Tensor,
@@ -50,17 +64,81 @@ def _refine_close_pairs(
     x_norms: torch.Tensor,
     y_norms: torch.Tensor,
 ) -> None:
-    """Recompute near-duplicate pairs as ``Σ (x - y)²``, which is exactly 0 for copies.
+    """Recompute near-duplicate pairs exactly (:func:`_exact_sq`).
 
     The expansion cancels catastrophically for close points, and duplicates are what the
     memorization metric looks for. The threshold only decides which pairs are recomputed
     (both forms agree to float64 rounding elsewhere); few are, unless a set holds copies.
     """
     threshold = _CLOSE * float(x_norms.max() + y_norms.max())
-    close = (tile < threshold).nonzero()
-    for start in range(0, len(close), _PAIRS):
-        i, j = close[start : start + _PAIRS].unbind(1)
-        tile[i, j] = (x_block[i] - y_block[j]).square().sum(1)
+    i, j = (tile < threshold).nonzero().unbind(1)
+    tile[i, j] = _exact_sq(x_block, y_block, i, j)
+
+
+# Unit roundoff of float32.
+_UNIT = 2.0**-24
+
+
+@dataclass(frozen=True)
+class Float32Screen:
+    """float32 copies of x and y, centred on x's mean, and the error bound of their tiles.
+
+    Distances do not change under translation, and centring makes the norms, hence the
+    error, small. A float32 tile entry differs from the exact squared distance by at most
+    ``slack · (|x'|² + |y'|²)`` (x', y': the centred float32 rows): the GEMM accumulation
+    over d terms (any order, FMA or not) is within ``d·u·|x'||y'|``, rounding the inputs
+    within ``4u``, the norms and the two additions within ``7u``, all times
+    ``|x'|² + |y'|²``; the float64 reference value is within ``1e-12`` of it relatively.
+    ``slack`` takes ``1.01·d + 32`` units of roundoff, well above their sum ``d + 11``.
+    """
+
+    center: torch.Tensor
+    x_norms: torch.Tensor
+    y_norms: torch.Tensor
+    slack: float
+
+    @classmethod
+    def of(cls, x: torch.Tensor, y: torch.Tensor | None = None) -> Float32Screen:
+        # Summed a block at a time: no float64 copy of the whole set.
+        center = sum(b.sum(0, dtype=torch.float64) for b in x.split(256)) / len(x)
+        screen = cls(center, x.new_empty(0), x.new_empty(0), (1.01 * x.shape[1] + 32) * _UNIT)
+        x_norms = screen.norms(x)
+        y_norms = x_norms if y is None else screen.norms(y)
+        return cls(center, x_norms, y_norms, screen.slack)
+
+    def centred(self, source: torch.Tensor, rows: slice, out: torch.Tensor) -> torch.Tensor:
+        """float32 ``source[rows] - center``, from the subtraction in float64 (one center for
+        x and y, whatever their dtypes: distances stay those of the inputs)."""
+        return torch.sub(source[rows], self.center, out=out)
+
+    def norms(self, source: torch.Tensor) -> torch.Tensor:
+        """float64 squared norms of the centred float32 rows, exactly as the tiles see them."""
+        buffer = torch.empty(min(256, len(source)), source.shape[1], device=source.device)
+        parts = []
+        for start in range(0, len(source), 256):
+            rows = slice(start, min(start + 256, len(source)))
+            block = self.centred(source, rows, buffer[: rows.stop - start])
+            parts.append(torch.linalg.vector_norm(block, dim=1, dtype=torch.float64))
+        return torch.cat(parts).square_()
+
+    def row_error(self) -> torch.Tensor:
+        """Bound of every error in row i (float64, one per x row)."""
+        return self.slack * (self.x_norms + self.y_norms.max())
+
+    def col_error(self) -> torch.Tensor:
+        """Bound of every error in column j (float64, one per y row)."""
+        return self.slack * (self.x_norms.max() + self.y_norms)
+
+
+@contextmanager
+def _ieee_float32_products() -> Iterator[None]:
+    """The error bound needs true float32 GEMMs: no TF32 or bfloat16 shortcuts."""
+    previous = torch.get_float32_matmul_precision()
+    torch.set_float32_matmul_precision("highest")
+    try:
+        yield
+    finally:
+        torch.set_float32_matmul_precision(previous)
 
 
 def squared_distance_tiles(
@@ -69,37 +147,56 @@ def squared_distance_tiles(
     *,
     block_bytes: int = BLOCK_BYTES,
     upper: bool = False,
+    screen: Float32Screen | None = None,
 ) -> Iterator[tuple[slice, slice, torch.Tensor]]:
-    """Yield ``(rows, cols, D)`` with ``D[i, j] = |x[rows][i] - y[cols][j]|²`` in float64.
+    """Yield ``(rows, cols, D)`` with ``D[i, j] = |x[rows][i] - y[cols][j]|²``.
 
     ``y=None`` means ``y = x`` (the diagonal is exactly 0); ``upper`` then yields only the
-    tiles on or above the diagonal, for symmetric computations. All tiles share one set of
-    buffers, allocated once: consume ``D`` before asking for the next tile.
+    tiles on or above the diagonal, for symmetric computations. Without ``screen``, D is
+    float64; with it, D is float32, within ``screen``'s bound of the exact value. All tiles
+    share one set of buffers, allocated once: consume ``D`` before asking for the next tile.
     """
     same = y is None
     other = x if y is None else y
+    dtype = torch.float64 if screen is None else torch.float32
+    load: Callable[[torch.Tensor, slice, torch.Tensor], torch.Tensor]
+    if screen is None:
+        x_norms = _squared_norms(x)
+        y_norms = x_norms if same else _squared_norms(other)
+
+        def load(source: torch.Tensor, rows: slice, out: torch.Tensor) -> torch.Tensor:
+            return out.copy_(source[rows])
+
+    else:
+        x_norms, y_norms = screen.x_norms.float(), screen.y_norms.float()
+        load = screen.centred
     size = tile_size(x.shape[1], block_bytes)
-    x_norms = _squared_norms(x)
-    y_norms = x_norms if same else _squared_norms(other)
-    buffers = torch.empty(size * (size + 2 * x.shape[1]), dtype=torch.float64, device=x.device)
+    buffers = torch.empty(size * (size + 2 * x.shape[1]), dtype=dtype, device=x.device)
     tile_buffer, block_buffers = buffers[: size * size], buffers[size * size :]
     x_buffer, y_buffer = block_buffers.view(2, size, x.shape[1]).unbind(0)
-    for r0 in range(0, len(x), size):
-        rows = slice(r0, min(r0 + size, len(x)))
-        x_block = x_buffer[: rows.stop - r0].copy_(x[rows])
-        for c0 in range(r0 if same and upper else 0, len(other), size):
-            cols = slice(c0, min(c0 + size, len(other)))
-            diagonal = same and c0 == r0
-            y_block = x_block if diagonal else y_buffer[: cols.stop - c0].copy_(other[cols])
-            tile = tile_buffer[: len(x_block) * len(y_block)].view(len(x_block), len(y_block))
-            torch.mm(x_block, y_block.T, out=tile)
-            tile.mul_(-2).add_(x_norms[rows, None]).add_(y_norms[None, cols]).clamp_(min=0)
-            if diagonal:
-                tile.fill_diagonal_(torch.inf)  # not a pair to refine; exactly 0 below
-            _refine_close_pairs(tile, x_block, y_block, x_norms[rows], y_norms[cols])
-            if diagonal:
-                tile.fill_diagonal_(0)
-            yield rows, cols, tile
+    with _ieee_float32_products():
+        for r0 in range(0, len(x), size):
+            rows = slice(r0, min(r0 + size, len(x)))
+            x_block = load(x, rows, x_buffer[: rows.stop - r0])
+            for c0 in range(r0 if same and upper else 0, len(other), size):
+                cols = slice(c0, min(c0 + size, len(other)))
+                diagonal = same and c0 == r0
+                y_block = x_block if diagonal else load(other, cols, y_buffer[: cols.stop - c0])
+                tile = tile_buffer[: len(x_block) * len(y_block)].view(len(x_block), len(y_block))
+                torch.mm(x_block, y_block.T, out=tile)
+                tile.mul_(-2).add_(x_norms[rows, None]).add_(y_norms[None, cols]).clamp_(min=0)
+                if diagonal:
+                    tile.fill_diagonal_(torch.inf)  # not a pair to refine; exactly 0 below
+                if screen is None:
+                    _refine_close_pairs(tile, x_block, y_block, x_norms[rows], y_norms[cols])
+                if diagonal:
+                    tile.fill_diagonal_(0)
+                yield rows, cols, tile
+
+
+# Float32 candidates kept per row beyond the k+1 nearest: room for those the error bound
+# cannot separate from them. A row that needs more is recomputed exactly (slow, rare).
+_SPARE = 4
 
 
 def kth_neighbour_sq(x: torch.Tensor, k: int, *, block_bytes: int = BLOCK_BYTES) -> torch.Tensor:
@@ -108,21 +205,65 @@ def kth_neighbour_sq(x: torch.Tensor, k: int, *, block_bytes: int = BLOCK_BYTES)
     As prdc and torch-fidelity define it: the (k+1)-th smallest distance of a row that
     includes the point itself (at 0), so duplicates count as neighbours at distance 0.
     Symmetry halves the work: each off-diagonal tile serves its rows and its columns.
+    The float32 screen keeps each row's nearest candidates; :func:`_exact_kth` settles them.
     """
-    keep = k + 1
-    best = torch.full((len(x), keep), torch.inf, dtype=torch.float64, device=x.device)
+    keep = min(k + 1 + _SPARE, len(x))
+    screen = Float32Screen.of(x)
+    values = torch.full((len(x), keep), torch.inf, dtype=torch.float32, device=x.device)
+    index = torch.zeros((len(x), keep), dtype=torch.int64, device=x.device)
 
-    def fold(rows: slice, distances: torch.Tensor) -> None:
-        width = min(keep, distances.shape[1])
-        smallest = distances.topk(width, dim=1, largest=False).values
-        merged = torch.cat([best[rows], smallest], dim=1)
-        best[rows] = merged.topk(keep, dim=1, largest=False).values
+    def fold(rows: slice, offset: int, distances: torch.Tensor) -> None:
+        top = distances.topk(min(keep, distances.shape[1]), dim=1, largest=False)
+        merged = torch.cat([values[rows], top.values], dim=1)
+        merged_index = torch.cat([index[rows], top.indices + offset], dim=1)
+        best = merged.topk(keep, dim=1, largest=False)  # sorted, nearest first
+        values[rows] = best.values
+        index[rows] = merged_index.gather(1, best.indices)
 
-    for rows, cols, tile in squared_distance_tiles(x, block_bytes=block_bytes, upper=True):
-        fold(rows, tile)
+    tiles = squared_distance_tiles(x, block_bytes=block_bytes, upper=True, screen=screen)
+    for rows, cols, tile in tiles:
+        fold(rows, cols.start, tile)
         if cols != rows:
-            fold(cols, tile.T)
-    return best[:, -1].clone()
+            fold(cols, rows.start, tile.T)
+    return _exact_kth(x, k, values.double(), index, 2 * screen.row_error(), block_bytes)
+
+
+def _exact_kth(
+    x: torch.Tensor,
+    k: int,
+    screened: torch.Tensor,
+    index: torch.Tensor,
+    spread: torch.Tensor,
+    block_bytes: int,
+) -> torch.Tensor:
+    """The (k+1)-th smallest exact squared distance of each row, from its float32 candidates.
+
+    ``screened`` (n, keep): each row's smallest float32 distances, ascending, at columns
+    ``index``; each is within ``spread / 2`` of the exact value. No entry whose exact value
+    is at or below the answer screens above ``limit`` (the (k+1)-th screened value plus
+    ``spread``), and a leading run of candidates followed by a gap wider than ``spread`` is
+    exactly below all others, so only the candidates after that run are recomputed.
+    """
+    n, keep = screened.shape
+    limit = screened[:, k] + spread
+    gaps = screened[:, 1 : k + 1] - screened[:, :k] > spread[:, None]
+    settled = (gaps * torch.arange(1, k + 1, device=x.device)).amax(1)
+    ranks = torch.arange(keep, device=x.device)
+    needed = (screened <= limit[:, None]) & (ranks >= settled[:, None])
+    rows, slots = needed.nonzero().unbind(1)
+    exact = torch.full_like(screened, torch.inf)
+    exact[rows, slots] = _exact_sq(x, x, rows, index[rows, slots])
+    radius = exact.sort(1).values.gather(1, (k - settled)[:, None]).squeeze(1)
+    # Rows whose kept candidates may not be all: the whole row, exactly.
+    short = (screened[:, -1] <= limit) & (keep < n)
+    chunk = max(1, block_bytes // (8 * x.shape[1]))
+    for row in short.nonzero().flatten().tolist():
+        columns = torch.arange(n, device=x.device)
+        distances = torch.cat(
+            [_exact_sq(x, x, part * 0 + row, part) for part in columns.split(chunk)]
+        )
+        radius[row] = distances.kthvalue(k + 1).values
+    return radius
 
 
 @dataclass(frozen=True)
@@ -139,6 +280,14 @@ class BallMembership:
     real_ball_has_fake: torch.Tensor
 
 
+def _float32_bracket(radii_sq: torch.Tensor, error: torch.Tensor) -> torch.Tensor:
+    """float32 (lo, hi) per radius with ``lo <= r - error`` and ``hi >= r + error``: a float32
+    distance below lo is surely inside the ball, one above hi surely outside."""
+    lo = torch.nextafter((radii_sq - error).float(), torch.tensor(-torch.inf))
+    hi = torch.nextafter((radii_sq + error).float(), torch.tensor(torch.inf))
+    return torch.stack([lo, hi])
+
+
 def ball_membership(
     real: torch.Tensor,
     fake: torch.Tensor,
@@ -149,20 +298,42 @@ def ball_membership(
     block_bytes: int = BLOCK_BYTES,
 ) -> BallMembership:
     """Membership of each set in the other's balls; ``strict``: inside means ``d < r``
-    (prdc), otherwise ``d <= r`` (Kynkäänniemi et al., torch-fidelity)."""
+    (prdc), otherwise ``d <= r`` (Kynkäänniemi et al., torch-fidelity).
+
+    Float32 tiles decide every comparison their error bound can; the others are made on
+    exact float64 distances against the float64 radii.
+    """
     inside = torch.lt if strict else torch.le
+    screen = Float32Screen.of(real, fake)
+    real_bracket = _float32_bracket(real_radii_sq, screen.row_error())[:, :, None]
+    fake_bracket = _float32_bracket(fake_radii_sq, screen.col_error())[:, None, :]
     counts = torch.zeros(len(fake), dtype=torch.int64, device=real.device)
     covered = torch.zeros(len(real), dtype=torch.bool, device=real.device)
     has_fake = torch.zeros(len(real), dtype=torch.bool, device=real.device)
     flags = torch.empty(0, dtype=torch.bool, device=real.device)
-    for rows, cols, tile in squared_distance_tiles(real, fake, block_bytes=block_bytes):
-        flags = flags.new_empty(tile.numel()) if flags.numel() < tile.numel() else flags
-        mask = flags[: tile.numel()].view(tile.shape)
-        inside(tile, real_radii_sq[rows, None], out=mask)  # fake j in real i's ball
-        counts[cols] += mask.sum(0)
-        has_fake[rows] |= mask.any(1)
-        inside(tile, fake_radii_sq[None, cols], out=mask)  # real i in fake j's ball
-        covered[rows] |= mask.any(1)
+
+    def decide(
+        rows: slice, cols: slice, tile: torch.Tensor, bracket: torch.Tensor, radii: torch.Tensor
+    ) -> torch.Tensor:
+        """Mask of the tile's pairs inside the balls of ``radii`` (broadcast to the tile)."""
+        sure, maybe = flags[: 2 * tile.numel()].view(2, *tile.shape)
+        torch.lt(tile, bracket[0], out=sure)
+        torch.le(tile, bracket[1], out=maybe)
+        maybe ^= sure  # sure implies maybe: what is left is undecided
+        if maybe.view(torch.uint8).max():  # uint8 views: bool reductions are slow
+            i, j = maybe.nonzero().unbind(1)
+            exact = _exact_sq(real, fake, i + rows.start, j + cols.start)
+            sure[i, j] = inside(exact, radii.expand(tile.shape)[i, j])
+        return sure
+
+    tiles = squared_distance_tiles(real, fake, block_bytes=block_bytes, screen=screen)
+    for rows, cols, tile in tiles:
+        flags = flags.new_empty(2 * tile.numel()) if flags.numel() < 2 * tile.numel() else flags
+        mask = decide(rows, cols, tile, real_bracket[:, rows], real_radii_sq[rows, None])
+        counts[cols] += mask.view(torch.uint8).sum(0, dtype=torch.int32)  # fake j in real i's ball
+        has_fake[rows] |= mask.view(torch.uint8).amax(1).bool()
+        mask = decide(rows, cols, tile, fake_bracket[:, :, cols], fake_radii_sq[None, cols])
+        covered[rows] |= mask.view(torch.uint8).amax(1).bool()  # real i in fake j's ball
     return BallMembership(counts, covered, has_fake)
 
 
