@@ -242,3 +242,55 @@ def test_sampling_is_independent_of_batch_and_threads_and_restores_threads() -> 
     assert batch.dtype == torch.uint8 and torch.equal(alone[0], batch[2])
     with pytest.raises(GenbenchError, match="one label per seed"):
         sampler.sample(SampleRequest(seeds=seeds))
+
+
+def test_resuming_with_more_steps_continues_the_run(tmp_path) -> None:
+    train_gan(
+        "t.more", tiny, QUICK, dataset="digits", steps=2, seed=0, out=tmp_path, progress=False
+    )
+    longer = dataclasses.replace(QUICK, steps=4)  # a longer run of the same recipe
+    final = train_gan(
+        "t.more", tiny, longer, dataset="digits", seed=0, out=tmp_path, progress=False
+    )
+    assert load_checkpoint(final)[1]["step"] == 4
+
+
+def test_cli_train_calls_the_models_recipe_and_refuses_untrainable_models(
+    install_plugin, tmp_path
+) -> None:
+    from click.testing import CliRunner
+
+    from genbench.cli import build_cli
+
+    install_plugin(
+        "acme-trainable",
+        """
+        import json
+        from pathlib import Path
+        import genbench
+
+        def train(*, dataset, steps, seed, out, device):
+            Path(out).mkdir(parents=True)
+            path = Path(out) / "weights.json"
+            path.write_text(json.dumps([dataset, steps, seed, device]))
+            return path
+
+        @genbench.hookimpl
+        def genbench_register_models(register):
+            for name, fit in (("acme.fit", train), ("acme.fixed", None)):
+                register(genbench.ModelSpec(name=name, family="acme", task="unconditional",
+                         dataset="digits", resolution=16, channels=1, load=lambda d: None,
+                         train=fit))
+        """,
+    )
+    runner = CliRunner()
+    out = tmp_path / "run"
+    result = runner.invoke(
+        build_cli(),
+        ["train", "acme.fit", "--steps", "3", "--seed", "5", "--out", str(out)],
+        standalone_mode=False,
+    )
+    assert result.exception is None, result.output
+    assert json.loads((out / "weights.json").read_text()) == ["digits", 3, 5, "cpu"]
+    refused = runner.invoke(build_cli(), ["train", "acme.fixed"])
+    assert refused.exit_code == 2 and "has no training recipe" in refused.output

@@ -231,6 +231,18 @@ class GANTrainer:
         restore_optimizer(self.optimizer_d, "optimizer_d", tensors, groups["optimizer_d"])
 
 
+def _identity(run: dict[str, Any]) -> dict[str, Any]:
+    """What must match for a run folder to be resumed: a longer run of the same recipe
+    (other ``steps``) is a continuation, anything else is another run."""
+    recipe = {k: v for k, v in run.get("recipe", {}).items() if k != "steps"}
+    return {
+        "model": run.get("model"),
+        "dataset": run.get("dataset"),
+        "seed": run.get("seed"),
+        "recipe": recipe,
+    }
+
+
 def train_gan(
     model: str,
     build: Callable[[], GANNetworks],
@@ -276,7 +288,7 @@ def train_gan(
     start, best = 0, None
     if last.is_file():
         tensors, config = load_checkpoint(last, device=device)
-        if {key: config.get(key) for key in run} != run:
+        if _identity(config) != _identity(run):
             raise GenbenchError(
                 f"{last} holds another run ({config.get('model')}, seed {config.get('seed')},"
                 " or another recipe); choose a new --out folder or delete it"
