@@ -167,7 +167,11 @@ def default_metrics(
 ) -> tuple[MetricSpec, ...]:
     """The task's default metrics that are registered and apply."""
     names = list(DEFAULT_METRICS[task])
-    names += [m.name for m in registry.metrics if tuple(m.tasks) == (task,) and m.name not in names]
+    names += [
+        m.name
+        for m in registry.metrics
+        if tuple(m.tasks) == (task,) and "prompts" in m.consumes and m.name not in names
+    ]
     chosen = [registry.metrics.get(n) for n in names if n in registry.metrics]
     return tuple(m for m in chosen if inapplicable(m, task, features) is None)
 
