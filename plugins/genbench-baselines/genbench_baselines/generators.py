@@ -16,21 +16,39 @@ MEAN_JITTER = 2
 MEAN_IMAGES = 2048
 
 
+# The fixed shuffle a replay walks through. Datasets are often stored in order (sklearn's
+# digits writer by writer), so replaying the first n images would not be a fair sample.
+REPLAY_SHUFFLE_SEED = 0
+
+
 def _split(dataset: str, split: str) -> Any:
     return genbench.get_registry().datasets.get(dataset).load(split)
 
 
+def _replay_order(dataset: str, split_name: str, split: Any) -> Any:
+    """A fixed shuffle of the rows a replay may return: the images a benchmark compares
+    with (the first ``n_reference`` of the reference split) or the whole held-out split."""
+    import numpy as np
+
+    spec = genbench.get_registry().datasets.get(dataset)
+    pool = len(split)
+    if split_name == spec.reference_split and spec.n_reference is not None:
+        pool = min(pool, spec.n_reference)
+    return np.random.default_rng(REPLAY_SHUFFLE_SEED).permutation(pool)
+
+
 class Replay:
-    """Returns images of a dataset split: sample i is ``split[indices[i] % len(split)]``."""
+    """Returns images of a dataset split: sample i is ``split[order[indices[i] % pool]]``."""
 
     def __init__(self, dataset: str, split: str) -> None:
         self.split = _split(dataset, split)
+        self.order = _replay_order(dataset, split, self.split)
 
     def sample(self, request: genbench.SampleRequest) -> Any:
         import torch
 
         positions = request.indices if request.indices is not None else request.seeds
-        rows = [int(p) % len(self.split) for p in positions]
+        rows = [int(self.order[int(p) % len(self.order)]) for p in positions]
         return torch.from_numpy(self.split.read("image", rows)).contiguous()
 
 
@@ -46,6 +64,7 @@ class LabelledReplay:
 
     def __init__(self, dataset: str, split: str, num_classes: int) -> None:
         self.dataset, self.split = dataset, _split(dataset, split)
+        self.order = _replay_order(dataset, split, self.split)
         self.num_classes = num_classes
         self.rows: list[list[int]] = [[] for _ in range(num_classes)]
         self.scanned = 0
@@ -53,10 +72,11 @@ class LabelledReplay:
     def _row(self, label: int, k: int) -> int:
         """The split row of the k-th image of ``label`` (k wrapped past the last one)."""
         of_class = self.rows[label]
-        while len(of_class) <= k and self.scanned < len(self.split):
-            stop = min(self.scanned + self.chunk, len(self.split))
-            for offset, found in enumerate(self.split.read("label", range(self.scanned, stop))):
-                self.rows[int(found)].append(self.scanned + offset)
+        while len(of_class) <= k and self.scanned < len(self.order):
+            stop = min(self.scanned + self.chunk, len(self.order))
+            rows = [int(r) for r in self.order[self.scanned : stop]]
+            for row, found in zip(rows, self.split.read("label", rows), strict=True):
+                self.rows[int(found)].append(row)
             self.scanned = stop
         if not of_class:
             raise genbench.GenbenchError(f"dataset {self.dataset!r} has no image of class {label}")
