@@ -1,6 +1,6 @@
 """Metric engine vs the reference implementations, measured side by side in one run.
 
-    nice python benchmarks/bench_metrics.py [--threads 1] [--quick] [--large]
+    nice python benchmarks/bench_metrics.py [--threads 1] [--repeats 3] [--quick] [--large]
 
 1. Fréchet distance from statistics at d = 2048: genbench vs pytorch-fid (``sqrtm``) and
    torch-fidelity (``eigvals``). Targets: >= 10× and >= 3× faster, same value.
@@ -188,28 +188,47 @@ def _in_subprocess(task: dict[str, Any]) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+# What each run reports, as medians over the runs.
+SUMMARY = ("seconds", "cpu", "extra_bytes")
+
+
 def _mib(n_bytes: int) -> str:
     return f"{n_bytes / 2**20:8.0f} MiB"
 
 
-def bench_prdc(n: int, d: int, threads: int) -> None:
+def bench_prdc(n: int, d: int, threads: int, repeats: int) -> None:
+    import statistics
+
     import numpy as np
 
-    print(f"\n## prdc, N = {n} real / {n} fake, d = {d}, k = 5 (each in its own process)")
+    print(
+        f"\n## prdc, N = {n} real / {n} fake, d = {d}, k = 5 (each run in its own process;"
+        f" {repeats} runs each, alternating; medians)"
+    )
+    runs: dict[str, list[dict[str, Any]]] = {"genbench": [], "prdc": []}
     with tempfile.TemporaryDirectory() as folder:
         real, fake = feature_sets(n, d)
         np.save(f"{folder}/real.npy", real)
         np.save(f"{folder}/fake.npy", fake)
         del real, fake
         task = {"data": folder, "n": n, "d": d, "k": 5, "threads": threads}
-        ours = _in_subprocess({**task, "impl": "genbench-prdc"})
-        reference = _in_subprocess({**task, "impl": "prdc"})
-    for name, result in (("genbench", ours), ("prdc", reference)):
+        for _ in range(repeats):
+            runs["genbench"].append(_in_subprocess({**task, "impl": "genbench-prdc"}))
+            runs["prdc"].append(_in_subprocess({**task, "impl": "prdc"}))
+    median = {
+        name: {key: statistics.median(run[key] for run in results) for key in SUMMARY}
+        for name, results in runs.items()
+    }
+    for name, results in runs.items():
+        walls = ", ".join(f"{run['seconds']:.1f}" for run in results)
         print(
-            f"{name:9s} {result['seconds']:7.2f} s (cpu {result['cpu']:6.1f} s)"
-            f"  peak extra {_mib(result['extra_bytes'])}  {result['values']}"
+            f"{name:9s} {median[name]['seconds']:7.2f} s (cpu {median[name]['cpu']:6.1f} s)"
+            f"  peak extra {_mib(median[name]['extra_bytes'])}  {results[0]['values']}"
+            f"  [wall s: {walls}]"
         )
-    print(f"identical values: {ours['values'] == reference['values']}")
+    values = [run["values"] for results in runs.values() for run in results]
+    print(f"identical values: {all(v == values[0] for v in values)}")
+    ours, reference = median["genbench"], median["prdc"]
     print(
         f"speed-up: {reference['seconds'] / ours['seconds']:.1f}× wall (target >= 5×),"
         f" {reference['cpu'] / ours['cpu']:.1f}× cpu time;"
@@ -238,6 +257,7 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="also precision/recall at 50k")
     parser.add_argument("--skip-frechet", action="store_true")
     parser.add_argument("--skip-prdc", action="store_true")
+    parser.add_argument("--repeats", type=int, default=3, help="prdc runs per implementation")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -247,13 +267,16 @@ def main() -> None:
         os.environ[variable] = str(args.threads)
     import torch
 
+    print(
+        f"threads: {args.threads} for every implementation (torch {torch.__version__};"
+        f" cores visible: {os.cpu_count()}; torch's default is one thread per physical core)"
+    )
     torch.set_num_threads(args.threads)
-    print(f"threads: {args.threads} (torch {torch.__version__}; cores visible: {os.cpu_count()})")
     d = 256 if args.quick else 2048
     if not args.skip_frechet:
         bench_frechet(d, 2 * d + 500)
     if not args.skip_prdc:
-        bench_prdc(1000 if args.quick else 5000, d, args.threads)
+        bench_prdc(1000 if args.quick else 5000, d, args.threads, args.repeats)
     if args.large:
         bench_large(5000 if args.quick else 50_000, d, args.threads)
 

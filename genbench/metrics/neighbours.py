@@ -99,17 +99,17 @@ class Float32Screen:
 
     @classmethod
     def of(cls, x: torch.Tensor, y: torch.Tensor | None = None) -> Float32Screen:
-        # Summed a block at a time: no float64 copy of the whole set.
-        center = sum(b.sum(0, dtype=torch.float64) for b in x.split(256)) / len(x)
+        # Summed a block at a time: no float64 copy of the whole set. A float32 center is
+        # exact in any float dtype, so both sets are shifted by the same vector.
+        center = (sum(b.sum(0, dtype=torch.float64) for b in x.split(256)) / len(x)).float()
         screen = cls(center, x.new_empty(0), x.new_empty(0), (1.01 * x.shape[1] + 32) * _UNIT)
         x_norms = screen.norms(x)
         y_norms = x_norms if y is None else screen.norms(y)
         return cls(center, x_norms, y_norms, screen.slack)
 
     def centred(self, source: torch.Tensor, rows: slice, out: torch.Tensor) -> torch.Tensor:
-        """float32 ``source[rows] - center``, from the subtraction in float64 (one center for
-        x and y, whatever their dtypes: distances stay those of the inputs)."""
-        return torch.sub(source[rows], self.center, out=out)
+        """float32 ``source[rows] - center``, rounded once (the subtraction in source's dtype)."""
+        return torch.sub(source[rows], self.center.to(source.dtype), out=out)
 
     def norms(self, source: torch.Tensor) -> torch.Tensor:
         """float64 squared norms of the centred float32 rows, exactly as the tiles see them."""
