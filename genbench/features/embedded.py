@@ -29,10 +29,16 @@ class ClassifierConfig:
     num_classes: int
     width: int = 32
     features: int = 128
+    # 3×3 convs per stage; stage i has width · 2^i channels and ends in a 2× max-pool.
+    convs: tuple[int, ...] = (2, 2)
+    # Batch norm after each conv (its running statistics serve at inference, so outputs
+    # stay independent of the batch); without it, convs carry their own bias.
+    batch_norm: bool = False
 
 
 class Classifier(nn.Module):
-    """Two conv stages (each two 3×3 convs and a 2× max-pool), an embedding, a linear head.
+    """Conv stages (3×3 convs, each optionally batch-normed, and a 2× max-pool), an
+    embedding, a linear head.
 
     Takes float images in [0, 1] at the configured size; ``features`` is the ReLU'd
     embedding, ``logits`` the class scores.
@@ -41,19 +47,20 @@ class Classifier(nn.Module):
     def __init__(self, config: ClassifierConfig) -> None:
         super().__init__()
         self.config = config
-        w = config.width
-
-        def stage(cin: int, cout: int) -> list[nn.Module]:
-            return [
-                nn.Conv2d(cin, cout, 3, padding=1),
-                nn.ReLU(),
-                nn.Conv2d(cout, cout, 3, padding=1),
-                nn.ReLU(),
-                nn.MaxPool2d(2),
-            ]
-
-        self.body = nn.Sequential(*stage(config.channels, w), *stage(w, 2 * w), nn.Flatten())
-        self.embed = nn.Linear(2 * w * (config.resolution // 4) ** 2, config.features)
+        layers: list[nn.Module] = []
+        cin = config.channels
+        for stage, count in enumerate(config.convs):
+            cout = config.width * 2**stage
+            for _ in range(count):
+                layers.append(nn.Conv2d(cin, cout, 3, padding=1, bias=not config.batch_norm))
+                if config.batch_norm:
+                    layers.append(nn.BatchNorm2d(cout))
+                layers.append(nn.ReLU())
+                cin = cout
+            layers.append(nn.MaxPool2d(2))
+        self.body = nn.Sequential(*layers, nn.Flatten())
+        side = config.resolution // 2 ** len(config.convs)
+        self.embed = nn.Linear(cin * side**2, config.features)
         self.dropout = nn.Dropout(0.3)
         self.head = nn.Linear(config.features, config.num_classes)
 
@@ -99,7 +106,10 @@ def load_classifier(path: Path, device: str = "cpu") -> Classifier:
     """Rebuild the classifier from a weights file written by ``genbench features train``."""
     tensors, saved = load_checkpoint(path, device="cpu")
     try:
-        config = ClassifierConfig(**saved["architecture"])
+        architecture = dict(saved["architecture"])
+        if "convs" in architecture:  # JSON metadata holds the tuple as a list
+            architecture["convs"] = tuple(architecture["convs"])
+        config = ClassifierConfig(**architecture)
     except (KeyError, TypeError) as error:
         raise GenbenchError(
             f"{path} has no embedded-net architecture in its metadata; it was not written by"

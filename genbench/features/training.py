@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -28,11 +29,27 @@ class Recipe:
     shift: int = 2  # random translation by up to this many pixels (zero padding)
     width: int = 32
     features: int = 128
+    convs: tuple[int, ...] = (2, 2)
+    batch_norm: bool = False
 
 
+# shapes-cnn: the first recipe (digits-cnn's net, 32 channels at full resolution, no
+# normalisation, 6 epochs) underfit at 93% train and test accuracy, mixing up the main
+# shape with a same-coloured second object behind it, and cost 7 minutes an epoch. Batch
+# norm, one conv at full resolution and a third stage (receptive field over the whole
+# object pair) learn it in a few epochs at a fifth of the cost.
 RECIPES = {
     "digits-cnn": Recipe(dataset="digits", epochs=40),
-    "shapes-cnn": Recipe(dataset="shapes", epochs=6, shift=3),
+    "shapes-cnn": Recipe(
+        dataset="shapes",
+        epochs=8,
+        batch_size=128,
+        lr=3e-3,
+        shift=2,
+        width=16,
+        convs=(1, 2, 2),
+        batch_norm=True,
+    ),
 }
 
 
@@ -83,9 +100,18 @@ def accuracy(net: Any, images: Any, labels: Any, batch_size: int = 512) -> float
 
 
 def train_embedded(
-    name: str, *, seed: int = 0, out: Path, epochs: int | None = None
+    name: str,
+    *,
+    seed: int = 0,
+    out: Path,
+    epochs: int | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> TrainResult:
-    """Train ``name`` (a key of ``RECIPES``), write ``out/<name>.safetensors`` and its card."""
+    """Train ``name`` (a key of ``RECIPES``), write ``out/<name>.safetensors`` and its card.
+
+    ``log`` receives one line per epoch (mean loss, running train accuracy): a long CPU
+    run shows its progress.
+    """
     import torch
 
     from genbench.features.embedded import Classifier, ClassifierConfig, config_dict
@@ -105,6 +131,8 @@ def train_embedded(
         num_classes=int(spec.num_classes or int(train_y.max()) + 1),
         width=recipe.width,
         features=recipe.features,
+        convs=recipe.convs,
+        batch_norm=recipe.batch_norm,
     )
 
     threads = torch.get_num_threads()
@@ -119,17 +147,26 @@ def train_embedded(
         schedule = torch.optim.lr_scheduler.OneCycleLR(
             optimizer, max_lr=recipe.lr, total_steps=epochs * steps_per_epoch
         )
-        for _ in range(epochs):
+        for epoch in range(epochs):
             net.train()
             order = torch.randperm(len(train_x), generator=generator)
+            loss_sum, hits = 0.0, 0
             for start in range(0, len(order), recipe.batch_size):
                 idx = order[start : start + recipe.batch_size]
                 batch = _shifted(train_x[idx], recipe.shift, generator)
-                loss = torch.nn.functional.cross_entropy(net(batch)["logits"], train_y[idx])
+                logits = net(batch)["logits"]
+                loss = torch.nn.functional.cross_entropy(logits, train_y[idx])
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 optimizer.step()
                 schedule.step()
+                loss_sum += loss.item() * len(idx)
+                hits += int((logits.argmax(1) == train_y[idx]).sum())
+            if log is not None:
+                log(
+                    f"epoch {epoch + 1}/{epochs}: loss {loss_sum / len(order):.4f}, train"
+                    f" accuracy {hits / len(order):.4f}, {time.perf_counter() - started:.0f} s"
+                )
         net.eval()
         test_accuracy = accuracy(net, test_x, test_y)
         train_accuracy = accuracy(net, train_x, train_y)
