@@ -135,12 +135,8 @@ def trace_sqrt_product(sigma1: torch.Tensor, sigma2: torch.Tensor) -> float:
     if factor is None:
         factor, second = _cholesky(sigma2), sigma1
     if factor is None:
-        warnings.warn(
-            "both covariances are singular (fewer samples than dimensions?): the Fréchet"
-            " distance is computed from clipped eigenvalues and is a biased estimate",
-            RuntimeWarning,
-            stacklevel=3,
-        )
+        # Both singular: constant (dead) features, or n <= d (statistics_distance warns of
+        # that). The square root from a symmetric eigendecomposition is still exact.
         values, vectors = torch.linalg.eigh(sigma1)
         factor, second = (vectors * values.clamp_min(0).sqrt()) @ vectors.T, sigma2
     inner = factor.T @ second @ factor
