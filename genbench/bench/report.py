@@ -79,8 +79,10 @@ def _figure_png(draw: Any) -> bytes:
 
 
 def _scatter(
-    frame: pd.DataFrame, x: str, y: str, *, logx: bool = False, line: bool = False
+    frame: pd.DataFrame, x: str, y: str, *, logx: bool = False, frontier: str | None = None
 ) -> bytes:
+    """Points per family; ``frontier`` ("min" or "max") joins each family's best y per x, so
+    several configurations at one x (samplers at equal NFE) do not zigzag."""
     import pandas as pd
 
     data = frame[["model", "family", x, y]].copy()
@@ -91,7 +93,10 @@ def _scatter(
     def draw(axes: Any) -> None:
         for family, points in data.groupby("family"):
             points = points.sort_values(x)
-            axes.plot(points[x], points[y], "o-" if line else "o", label=str(family))
+            marker = axes.plot(points[x], points[y], "o", label=str(family))[0]
+            if frontier:
+                best = points.groupby(x)[y].agg(frontier)
+                axes.plot(best.index, best.to_numpy(), "-", color=marker.get_color())
             for _, point in points.iterrows():
                 axes.annotate(
                     point["model"],
@@ -123,8 +128,9 @@ def plots(frame: pd.DataFrame) -> dict[str, bytes]:
     if primary and primary in ok.columns and ok["images_per_s"].notna().any():
         out["quality-throughput.png"] = _scatter(ok, "images_per_s", primary, logx=True)
     if primary and "nfe" in ok.columns and ok["nfe"].notna().any():
+        best = "max" if bool(ok["higher_is_better"].iloc[0]) else "min"
         out["quality-nfe.png"] = _scatter(
-            ok[ok["nfe"].notna()], "nfe", primary, logx=True, line=True
+            ok[ok["nfe"].notna()], "nfe", primary, logx=True, frontier=best
         )
     return out
 
