@@ -11,6 +11,7 @@ weights. Files load with safetensors or ``torch.load(weights_only=True)``, never
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -47,8 +48,12 @@ LPIPS_VGG16 = Weights(
 )
 STANDALONE_WEIGHTS = (LPIPS_ALEXNET, LPIPS_VGG16)
 
-# ``--weights NAME=PATH`` for this process (set by the CLI, read by ``resolve``).
-_overrides: dict[str, Path] = {}
+# ``--weights NAME=PATH`` for this process (set by the CLI, read by ``resolve``). They are
+# mirrored in this variable (JSON) so worker processes (``run --isolate``) use them too.
+OVERRIDES_ENV = "GENBENCH_WEIGHTS"
+_overrides: dict[str, Path] = {
+    name: Path(path) for name, path in json.loads(os.environ.get(OVERRIDES_ENV) or "{}").items()
+}
 # sha256 of files already hashed in this process, keyed by (path, size, mtime).
 _digests: dict[tuple[str, int, int], str] = {}
 
@@ -89,6 +94,7 @@ def set_overrides(pairs: Iterable[str] | Mapping[str, str | os.PathLike[str]]) -
         parsed[name] = path.resolve()
     _overrides.clear()
     _overrides.update(parsed)
+    os.environ[OVERRIDES_ENV] = json.dumps({name: str(path) for name, path in parsed.items()})
 
 
 def _split_pair(pair: str) -> tuple[str, str]:

@@ -248,6 +248,7 @@ def _release_memory(device: str) -> None:
 def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[str, Any]:
     """Every metadata column of the row, before any work (an error row keeps these)."""
     from genbench import __version__
+    from genbench.weights import resolved_sha256
 
     model, group = job.model, job.group
     row: dict[str, Any] = {column: None for column in META_COLUMNS}
@@ -258,12 +259,12 @@ def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[st
         plugin=model.plugin,
         plugin_version=model.plugin_version,
         genbench_version=__version__,
-        weights_sha256=model.weights.sha256 if model.weights else "",
+        weights_sha256=resolved_sha256(model.weights) if model.weights else "",
         dataset=group.dataset.name,
         split=group.split,
         task=model.task,
         features=group.features.name,
-        features_sha256=group.features.weights.sha256 if group.features.weights else "",
+        features_sha256=(resolved_sha256(group.features.weights) if group.features.weights else ""),
         resize=group.resize,
         n_samples=job.n_samples,
         n_reference=group.dataset.n_reference,

@@ -76,10 +76,12 @@ class Job:
 
     def configuration(self) -> dict[str, Any]:
         """Everything that determines the row's values (not how fast they were computed)."""
-        weights = self.model.weights
-        return {
+        from genbench.weights import resolved_sha256
+
+        weights, features = self.model.weights, self.group.features.weights
+        configuration = {
             "model": self.model.name,
-            "weights_sha256": weights.sha256 if weights else "",
+            "weights_sha256": resolved_sha256(weights) if weights else "",
             "dataset": self.group.dataset.name,
             "split": self.group.split,
             "task": self.task,
@@ -91,6 +93,11 @@ class Job:
             "precision": self.precision,
             "metrics": sorted(m.name for m in self.metrics),
         }
+        # A --weights override of the feature net is another feature space. Only then is it
+        # part of the configuration, so the ids of runs on the registered nets stay stable.
+        if features is not None and resolved_sha256(features) != features.sha256:
+            configuration["features_sha256"] = resolved_sha256(features)
+        return configuration
 
     @property
     def config_id(self) -> str:

@@ -7,6 +7,7 @@ import sys
 import click
 
 from genbench.bench.config import PRECISIONS, RunConfig
+from genbench.cli.weights_cmd import weights_option
 
 
 @click.command("run")
@@ -69,6 +70,7 @@ from genbench.bench.config import PRECISIONS, RunConfig
     "--isolate", is_flag=True, help="Run each model in its own process (survives crashes)."
 )
 @click.option("--no-progress", is_flag=True, help="No progress bars.")
+@weights_option
 def run(no_progress: bool, **options: object) -> None:
     """Benchmark models: sample, extract features, score, write leaderboards.
 
