@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from genbench.bench.conditions import Conditions
 from genbench.bench.timing import Stopwatch
+from genbench.features.extractor import FEATURE_CHUNK
 
 if TYPE_CHECKING:
     import numpy as np
     import torch
 
-FEATURE_CHUNK = 128
 GRID_SIZE = 64
 
 

@@ -77,9 +77,7 @@ def load_set(
     dataset = _dataset_source(source)
     if dataset is not None:
         name, split = dataset
-        arrays = reference_features(
-            name, split, extractor, batch_size=batch_size, progress=progress
-        )
+        arrays = reference_features(name, split, extractor, progress=progress)
         return ScoredSet(source, outputs=arrays)
     data = open_images(source, skip_bad=skip_bad)
     n = len(data)

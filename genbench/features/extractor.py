@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     import torch
 
 
+# Images per extractor call wherever features are compared (the harness's samples and the
+# reference cache): float32 CPU kernels round differently for other batch sizes, so a fixed
+# chunk keeps results independent of --batch-size and of which command filled the cache.
+FEATURE_CHUNK = 128
+
+
 class Extractor:
     """Maps uint8 images (n, C, H, W) to ``{"features": (n, d), ...}`` float tensors."""
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from genbench.data.store import load_arrays, save_arrays_atomic
 from genbench.errors import GenbenchError
+from genbench.features.extractor import FEATURE_CHUNK
 from genbench.features.loading import read_batches
 from genbench.home import subdir
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from genbench.spec import DatasetSpec, DatasetSplit
 
 # Bump when the way features are computed changes (batching, preprocessing, dtype).
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 # Images hashed to fingerprint a split's content (evenly spaced, first and last included).
 FINGERPRINT_IMAGES = 32
 
@@ -84,7 +85,6 @@ def reference_features(
     extractor: Extractor,
     n: int | None = None,
     *,
-    batch_size: int = 256,
     progress: bool = False,
 ) -> dict[str, np.ndarray]:
     """Extractor outputs on the first ``n`` images of ``dataset``'s ``split`` (all if None).
@@ -109,7 +109,10 @@ def reference_features(
     if cached is not None:
         return cached
     arrays = extractor.extract(
-        read_batches(data, n, batch_size), total=n, progress=progress, desc=f"{spec.name}:{split}"
+        read_batches(data, n, FEATURE_CHUNK),
+        total=n,
+        progress=progress,
+        desc=f"{spec.name}:{split}",
     )
     _write(path, key, arrays)
     return arrays
