@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import urllib.request
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from genbench.errors import GenbenchError, UnknownNameError
+from genbench.files import atomic_path
 from genbench.home import offline, subdir
 from genbench.spec import Weights
 from genbench.train.checkpoint import sha256_file
@@ -165,16 +165,10 @@ def resolved_sha256(weights: Weights | str) -> str:
 def _install(weights: Weights, fill: Any, origin: str) -> Path:
     """Write the store file atomically: ``fill(handle)`` writes it, then it is verified."""
     target = store_path(weights)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
-    try:
-        with os.fdopen(handle, "wb") as out:
+    with atomic_path(target) as partial:
+        with open(partial, "wb") as out:
             fill(out)
-        _checked(weights, Path(partial), origin)
-        os.replace(partial, target)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
+        _checked(weights, partial, origin)
     return target
 
 

@@ -60,7 +60,7 @@ def test_import_refuses_mismatching_file(blob, tmp_path):
     with pytest.raises(GenbenchError, match="expected"):
         store.import_file(spec, other)
     assert not store.store_path(spec).exists()
-    assert not list(store.store_path(spec).parent.glob(".partial-*"))
+    assert not list(store.store_path(spec).parent.glob("*.partial"))
 
 
 def test_corrupt_stored_file_refused_on_load(blob):

@@ -1,27 +1,24 @@
 """Durable results: one JSON file per finished row, written atomically.
 
-Every file is written to a temporary name in the same folder, flushed to disk with fsync
-and renamed over its final name, so a run killed at any moment (even with SIGKILL)
-leaves each file either complete or absent. Temporary files start with ``.tmp-`` and are
-ignored by readers.
+Every file is written through :func:`genbench.files.atomic_path`, so a run killed at any
+moment (even with SIGKILL) leaves each file either complete or absent. Hidden files (the
+temporary ones, or a partial copy left by hand) are ignored by readers.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from genbench.errors import GenbenchError
+from genbench.files import atomic_path
 
 # Bump the number when columns change meaning; readers refuse other major versions.
 SCHEMA = "genbench-leaderboard/1"
-TEMP_PREFIX = ".tmp-"
 
 # Metadata columns of every row, in leaderboard order; metric and info columns follow.
 META_COLUMNS = (
@@ -35,23 +32,9 @@ META_COLUMNS = (
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` all at once: temp file, fsync, rename, fsync folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX + path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    """Replace ``path`` with ``data`` all at once (see :func:`genbench.files.atomic_path`)."""
+    with atomic_path(path) as temp:
+        temp.write_bytes(data)
 
 
 def _plain(value: Any) -> Any:
@@ -90,7 +73,7 @@ class ResultStore:
     def rows(self) -> list[dict[str, Any]]:
         if not self.folder.is_dir():
             return []
-        paths = sorted(p for p in self.folder.glob("*.json") if not p.name.startswith(TEMP_PREFIX))
+        paths = sorted(p for p in self.folder.glob("*.json") if not p.name.startswith("."))
         return [_load(p) for p in paths]
 
     def finished(self, config_ids: Iterable[str]) -> set[str]:

@@ -8,14 +8,13 @@ same reference set and anyone can check it by its hash.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from genbench.errors import GenbenchError
+from genbench.files import atomic_path
 from genbench.spec import DatasetSplit
 
 BATCH = 1000
@@ -73,17 +72,9 @@ def export_npz(
     arrays = {"images": np.ascontiguousarray(images.transpose(0, 2, 3, 1))}
     if "label" in split.fields:
         arrays["labels"] = np.concatenate([split.read("label", index) for index in batches])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as archive:
-            for key, array in arrays.items():
-                info = zipfile.ZipInfo(f"{key}.npy", date_time=_ZIP_DATE)
-                with archive.open(info, "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, array, allow_pickle=False)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(out) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_STORED) as archive:
+        for key, array in arrays.items():
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=_ZIP_DATE)
+            with archive.open(info, "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, array, allow_pickle=False)
     return len(arrays["images"])

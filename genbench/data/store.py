@@ -6,14 +6,13 @@ place, so a reader in another process sees either nothing or a complete file.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
+from genbench.files import atomic_path
 from genbench.home import subdir
 
 
@@ -24,15 +23,8 @@ def cache_path(name: str) -> Path:
 
 def save_arrays_atomic(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
     """Write arrays as an uncompressed ``.npz`` at ``path``, atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            np.savez(file, **arrays)  # type: ignore[arg-type]  # numpy's stub wants positional arrays
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as temp, open(temp, "wb") as file:
+        np.savez(file, **arrays)  # type: ignore[arg-type]  # numpy's stub wants positional arrays
 
 
 def load_arrays(path: Path) -> dict[str, np.ndarray] | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from genbench.errors import GenbenchError
+from genbench.files import atomic_path
 
 CONFIG_KEY = "genbench_config"
 
@@ -32,13 +33,11 @@ def save_checkpoint(
     from safetensors.torch import save_file
 
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
     contiguous = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
-    save_file(contiguous, str(partial), metadata={CONFIG_KEY: json.dumps(config, sort_keys=True)})
-    with open(partial, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(partial, target)
+    with atomic_path(target) as partial:
+        save_file(
+            contiguous, str(partial), metadata={CONFIG_KEY: json.dumps(config, sort_keys=True)}
+        )
     return sha256_file(target)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from genbench.errors import GenbenchError
+from genbench.files import atomic_path
 from genbench.home import home
 from genbench.spec import TASKS
 from genbench_diffusers.known import KNOWN_CHECKPOINTS
@@ -196,10 +197,8 @@ def write_entries(entries: list[PipelineEntry], path: Path | None = None) -> Pat
     for entry in entries:
         lines += ["", f"[models.{json.dumps(entry.name)}]"]
         lines += [f"{key} = {_toml_value(value)}" for key, value in entry.as_table().items()]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    partial.replace(path)
+    with atomic_path(path) as partial:
+        partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
