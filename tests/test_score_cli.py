@@ -73,11 +73,23 @@ def test_folder_against_itself_and_dataset(tmp_path):
 
 
 def test_batch_size_does_not_change_the_numbers(tmp_path):
-    folder = _folder(tmp_path / "a", _digits("test", 30))
-    np.savez(tmp_path / "b.npz", images=_digits("train", 30))
-    one = _score(str(folder), str(tmp_path / "b.npz"), *DIGITS, "--batch-size", "7")
-    two = _score(str(folder), str(tmp_path / "b.npz"), *DIGITS, "--batch-size", "64")
-    assert one["fid"] == pytest.approx(two["fid"], rel=1e-6)
+    # More images than one 128-image feature chunk, read in batches that straddle chunks.
+    folder = _folder(tmp_path / "a", _digits("test", 150))
+    np.savez(tmp_path / "b.npz", images=_digits("train", 140))
+    scores = [
+        _score(str(folder), str(tmp_path / "b.npz"), *DIGITS, "--batch-size", size)
+        for size in ("7", "64", "500")
+    ]
+    assert scores[0] == scores[1] == scores[2]
+
+
+def test_rechunk_keeps_rows_and_order():
+    from genbench.features.loading import rechunk
+
+    batches = [np.arange(n0, n1) for n0, n1 in ((0, 5), (5, 6), (6, 20), (20, 23))]
+    chunks = list(rechunk(iter(batches), 4))
+    assert [len(c) for c in chunks] == [4, 4, 4, 4, 4, 3]
+    assert np.array_equal(np.concatenate(chunks), np.arange(23))
 
 
 def test_zip_input(tmp_path):

@@ -68,7 +68,8 @@ def load_set(
 ) -> ScoredSet:
     from genbench.data import open_images
     from genbench.features import reference_features
-    from genbench.features.loading import read_batches
+    from genbench.features.extractor import FEATURE_CHUNK
+    from genbench.features.loading import read_batches, rechunk
     from genbench.features.statistics import is_statistics_file, load_statistics
 
     path = Path(source)
@@ -83,7 +84,9 @@ def load_set(
     n = len(data)
     if n == 0:
         raise GenbenchError(f"{source} holds no images")
-    batches = read_batches(data, n, batch_size, workers=workers)
+    # Decoded batch_size images at a time, but always fed to the net in the fixed chunks
+    # that the harness and the reference cache use: the numbers never depend on batch_size.
+    batches = rechunk(read_batches(data, n, batch_size, workers=workers), FEATURE_CHUNK)
     outputs = extractor.extract(batches, total=n, progress=progress, desc=Path(source).name)
     return ScoredSet(source, outputs=outputs, skipped=list(getattr(data, "skipped", [])))
 
@@ -145,7 +148,12 @@ def _default_device() -> str:
 @click.option("--features", "features_name", default="inception-v3-fid", show_default=True)
 @click.option("--resize", default=None, help="Resize mode of the extractor (default: its first).")
 @weights_option
-@click.option("--batch-size", default=64, show_default=True)
+@click.option(
+    "--batch-size",
+    default=64,
+    show_default=True,
+    help="Images decoded per read; features are always computed 128 images at a time.",
+)
 @click.option("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if present).")
 @click.option("--workers", default=2, show_default=True, help="Threads decoding images.")
 @click.option("--seed", default=0, show_default=True, help="Seed of KID/IS subsets.")

@@ -47,3 +47,18 @@ def read_batches(
                 yield np.concatenate([part.result() for part in pending.popleft()])
         while pending:
             yield np.concatenate([part.result() for part in pending.popleft()])
+
+
+def rechunk(batches: Iterator[np.ndarray], size: int) -> Iterator[np.ndarray]:
+    """The same rows in consecutive chunks of exactly ``size`` (the last may be shorter)."""
+    held: list[np.ndarray] = []
+    count = 0
+    for batch in batches:
+        held.append(batch)
+        count += len(batch)
+        while count >= size:
+            rows = np.concatenate(held)
+            yield rows[:size]
+            held, count = [rows[size:]], count - size
+    if count:
+        yield np.concatenate(held)
