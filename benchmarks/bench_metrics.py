@@ -268,8 +268,10 @@ def main() -> None:
     import torch
 
     print(
-        f"threads: {args.threads} for every implementation (torch {torch.__version__};"
-        f" cores visible: {os.cpu_count()}; torch's default is one thread per physical core)"
+        f"threads: {args.threads} for every implementation's BLAS/OpenMP (torch"
+        f" {torch.__version__}; cores visible: {os.cpu_count()}; torch's default is one thread"
+        " per physical core). The prdc package also runs scikit-learn's pairwise_distances"
+        " with n_jobs=8 threads whatever this says: compare its cpu time too."
     )
     torch.set_num_threads(args.threads)
     d = 256 if args.quick else 2048
