@@ -13,8 +13,8 @@ WEIGHTS = Path(__file__).parent / "weights"
 
 # sha256 of each shipped generator; README.md (the model card) says how each was trained.
 SHA256 = {
-    "wgan.digits": "38706ff3efdf7a5b880bf9cbc3969b07f32a08a57e42436e53ab85c2224ca545",
-    "wgan-gp.digits": "41024d416bbff867cea7cc5f206e7c18d592c5eb14799b204f5970e55dd2136f",
+    "wgan.digits": "413403c14f688905770b2bee536f4be5bda174bc66ecb2dab4ad35f93d41998c",
+    "wgan-gp.digits": "0998e48c2c9e5291a9af06b37ffc4fe407a06eb0d6773fc0717e2fab6bf010c0",
 }
 
 PAPERS = {
@@ -23,8 +23,8 @@ PAPERS = {
 }
 
 DESCRIPTIONS = {
-    "wgan.digits": "WGAN on 16×16 digits: DCGAN networks, critic weights clipped to ±0.01.",
-    "wgan-gp.digits": "WGAN-GP on 16×16 digits: DCGAN networks, gradient penalty λ = 10.",
+    "wgan.digits": "WGAN on 16×16 digits: MLP networks, critic weights clipped to ±0.01, EMA.",
+    "wgan-gp.digits": "WGAN-GP on 16×16 digits: MLP networks, gradient penalty λ = 10, EMA.",
 }
 
 

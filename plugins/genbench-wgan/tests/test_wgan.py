@@ -12,8 +12,8 @@ torch.set_num_threads(1)
 
 # sha256 of the uint8 samples of genbench.train.checks.sample_digest, pinned at release
 PINNED_SAMPLES = {
-    "wgan.digits": "b833d3bf6d29cadde4e5e99ce5558c2aec42b9704daaf2c95c505b195940de4a",
-    "wgan-gp.digits": "eb7673fb87d28c588bd64da1283fb12f93a198d91674c10e81633a56cb72e9d8",
+    "wgan.digits": "752a2bb7203fe427861b10d8e03107936fc3c9e29e3f39b91afa163aa0b1a3f4",
+    "wgan-gp.digits": "3151001f2067317e316321d7b68d88d2d23ffb504e4f739ff60c48d89ffc880c",
 }
 
 
