@@ -7,6 +7,7 @@ extra memory of a metric independent of the size of its inputs.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,14 @@ def as_tensor(values: Any, name: str) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(array))
 
 
+def _all_finite(tensor: torch.Tensor) -> bool:
+    """Whether no entry is NaN or inf. A float64 sum is finite exactly when every entry is,
+    unless float64 entries overflow it; only then are the entries checked one by one."""
+    if all(math.isfinite(float(block.sum(dtype=torch.float64))) for block in tensor.split(4096)):
+        return True
+    return all(bool(torch.isfinite(block).all()) for block in tensor.split(_ROWS))
+
+
 def features(values: Any, name: str = "features", *, min_rows: int = 1) -> torch.Tensor:
     """A finite, non-empty (n, d) float tensor of at least ``min_rows`` rows."""
     tensor = as_tensor(values, name)
@@ -47,7 +56,7 @@ def features(values: Any, name: str = "features", *, min_rows: int = 1) -> torch
         raise GenbenchError(f"{name}: {n} samples, need at least {min_rows}")
     if not tensor.is_floating_point():
         tensor = tensor.double()
-    if not all(bool(torch.isfinite(block).all()) for block in tensor.split(_ROWS)):
+    if not _all_finite(tensor):
         bad = sum(int((~torch.isfinite(block)).any(dim=1).sum()) for block in tensor.split(_ROWS))
         raise GenbenchError(
             f"{name}: {bad} of {n} rows hold NaN or inf; the feature extractor or the"
