@@ -159,3 +159,14 @@ def test_nan_logits_and_too_few_for_k():
     few = np.random.default_rng(0).standard_normal((3, 4))
     with pytest.raises(GenbenchError, match="fake: 3 samples, but k=3"):
         metrics.precision_recall(np.ones((10, 4)) + np.arange(10)[:, None], few)
+
+
+def test_huge_finite_features_are_accepted():
+    from genbench.metrics.arrays import features
+
+    # Their float64 sum overflows to inf, yet every entry is finite.
+    huge = np.full((10, 4), 1e308)
+    assert features(huge).shape == (10, 4)
+    huge[3, 1] = np.inf
+    with pytest.raises(GenbenchError, match="1 of 10 rows"):
+        features(huge)
