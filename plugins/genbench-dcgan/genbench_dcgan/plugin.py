@@ -13,8 +13,8 @@ WEIGHTS = Path(__file__).parent / "weights"
 
 # sha256 of each shipped generator; README.md (the model card) says how each was trained.
 SHA256 = {
-    "dcgan.digits": "6b453e0e0802c275be22b31edb4f93718cac9f1465b7896008bb7f687973b05d",
-    "dcgan.digits-upsample": "0a61374f4d67bfe7135ea91a5b6b4e1c9fa43682e61021d1f04535825e6bf31b",
+    "dcgan.digits": "a5fa31cc5d7d8328aeed832b72dfbc4e241f94c081fbaddd6e5bdb918d8a3aaa",
+    "dcgan.digits-upsample": "e4d873db433cdd3b4e30dcf805de5427b3e8894b01ae0560165a465554995bb4",
 }
 
 DESCRIPTIONS = {

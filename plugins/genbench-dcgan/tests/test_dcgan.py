@@ -12,8 +12,8 @@ torch.set_num_threads(1)
 
 # sha256 of the uint8 samples of genbench.train.checks.sample_digest, pinned at release
 PINNED_SAMPLES = {
-    "dcgan.digits": "f690f09dc5c2c07e744490ed48425858f407f66eb928bb817e166e3530835925",
-    "dcgan.digits-upsample": "b853b018e08ffd145a5391602759f89477f30e3c20ab9b8ee03ddc07d4ed176b",
+    "dcgan.digits": "56fab68719a2390719891073aa72a9f9891171991773573b220eb22a111851de",
+    "dcgan.digits-upsample": "2ddce76f967178027a3af89adbbc77d4f8832cb0f86c8c8f5893b541e6f34d12",
 }
 
 
