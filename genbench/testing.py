@@ -18,15 +18,11 @@ from typing import Any
 
 import pytest
 
+from genbench.contract import ConformanceError, check_output
+from genbench.contract import fail as _fail
 from genbench.spec import ModelSpec, SampleRequest
 
-
-class ConformanceError(AssertionError):
-    """A model does not follow the generator contract."""
-
-
-def _fail(spec: ModelSpec, message: str) -> None:
-    raise ConformanceError(f"model {spec.name!r} (plugin {spec.plugin or '?'}): {message}")
+__all__ = ["ConformanceError", "assert_model_conforms", "check_output"]
 
 
 def _conditions(spec: ModelSpec, n: int, variant: int) -> dict[str, Any]:
@@ -54,19 +50,6 @@ def _subset(conditions: dict[str, Any], index: list[int]) -> dict[str, Any]:
         key: (value[index] if hasattr(value, "shape") else [value[i] for i in index])
         for key, value in conditions.items()
     }
-
-
-def check_output(spec: ModelSpec, images: Any, n: int) -> None:
-    """Fail unless ``images`` is a uint8 tensor (n, C, H, W) as ``spec`` declares."""
-    import torch
-
-    if not isinstance(images, torch.Tensor):
-        _fail(spec, f"sample() returned {type(images).__name__}; return a torch.uint8 tensor")
-    if images.dtype != torch.uint8:
-        _fail(spec, f"sample() returned dtype {images.dtype}; convert to torch.uint8 (0..255)")
-    expected = (n, spec.channels, spec.resolution, spec.resolution)
-    if tuple(images.shape) != expected:
-        _fail(spec, f"sample() returned shape {tuple(images.shape)}; the spec declares {expected}")
 
 
 def assert_model_conforms(model: ModelSpec | str, *, device: str = "cpu", n: int = 6) -> None:

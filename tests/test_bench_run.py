@@ -230,3 +230,18 @@ def test_sigkill_leaves_valid_files_and_resume_finishes(env, tmp_path: Path) -> 
     final = rows(out)
     assert set(final) == set(models.split(","))
     assert all(final[m]["timestamp"] == t for m, t in done.items() if final[m]["status"] == "ok")
+
+
+def test_run_needs_no_test_framework(env, tmp_path: Path) -> None:
+    """The README's main command runs where only the runtime dependencies are installed."""
+    out = tmp_path / "run"
+    blocked = (
+        "import sys; sys.modules['pytest'] = None; from genbench.cli import main; main(["
+        f"'run', '--models', 'tiny.good', '--metrics', 'tiny-mean', '--out', {str(out)!r},"
+        " '--no-progress'])"
+    )
+    proc = subprocess.run(
+        [PYTHON, "-c", blocked], env=env, capture_output=True, text=True, timeout=240
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert rows(out)["tiny.good"]["status"] == "ok"

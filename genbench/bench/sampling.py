@@ -107,7 +107,7 @@ def sample_shard(
     import numpy as np
     import torch
 
-    from genbench.testing import check_output
+    from genbench.contract import check_output
 
     spec = conditions.model
     watch = Stopwatch()
