@@ -4,6 +4,7 @@ weights still produce the samples they produced when the plugin was released."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from genbench.seeding import sample_seeds
@@ -16,11 +17,17 @@ DIGEST_SEED = 7
 
 
 def discriminator_losses(
-    networks: GANNetworks, recipe: GANRecipe, *, dataset: str = "digits", steps: int = 5
+    build: Callable[[], GANNetworks],
+    recipe: GANRecipe,
+    *,
+    dataset: str = "digits",
+    steps: int = 5,
 ) -> list[float]:
     """D's loss over ``steps`` updates on one fixed real batch and one fixed fake batch.
 
-    The generator is not updated, so a working discriminator update must lower the loss.
+    ``build()`` makes the networks from a fixed seed, so the losses do not depend on what
+    ran before. The generator is not updated, so a working discriminator update must lower
+    the loss.
     """
     import torch
 
@@ -28,6 +35,8 @@ def discriminator_losses(
     from genbench.train.data import RealBatches
     from genbench.train.gan import GANTrainer
 
+    torch.manual_seed(0)  # the initialisation
+    networks = build()
     torch.manual_seed(0)  # dropout inside the discriminator
     trainer = GANTrainer(networks, recipe)
     split = get_registry().datasets.get(dataset).reference_split
