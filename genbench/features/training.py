@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from genbench.errors import GenbenchError
+from genbench.threads import one_cpu_thread
 
 
 @dataclass(frozen=True)
@@ -135,10 +136,8 @@ def train_embedded(
         batch_norm=recipe.batch_norm,
     )
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
     started = time.perf_counter()
-    try:
+    with one_cpu_thread():
         torch.manual_seed(seed)
         generator = torch.Generator().manual_seed(seed)
         net = Classifier(config)
@@ -170,8 +169,6 @@ def train_embedded(
         net.eval()
         test_accuracy = accuracy(net, test_x, test_y)
         train_accuracy = accuracy(net, train_x, train_y)
-    finally:
-        torch.set_num_threads(threads)
 
     out = Path(out)
     path = out / f"{name}.safetensors"

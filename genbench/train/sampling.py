@@ -11,14 +11,14 @@ and label alone. The networks are small, so this costs little.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from genbench.errors import GenbenchError
 from genbench.seeding import PerSampleNoise
 from genbench.spec import SampleRequest, Weights
+from genbench.threads import one_cpu_thread
 
 if TYPE_CHECKING:
     import torch
@@ -40,7 +40,7 @@ class GANSampler:
         device = next(self.generator.parameters()).device
         z = PerSampleNoise(request.seeds).randn(self.latent_dim, device=device)
         labels = self._labels(request, device)
-        with torch.no_grad(), _one_cpu_thread():
+        with torch.no_grad(), one_cpu_thread():
             images = [
                 self.generator(z[i : i + 1])
                 if labels is None
@@ -64,24 +64,6 @@ class GANSampler:
         if len(labels) and (labels.min() < 0 or labels.max() >= self.num_classes):
             raise GenbenchError(f"labels must lie in 0..{self.num_classes - 1}")
         return labels.to(device)
-
-
-@contextmanager
-def _one_cpu_thread() -> Iterator[None]:
-    """CPU kernels on one thread for the block, then the caller's setting again.
-
-    A batch of one has too little work to split, and on a busy machine idle threads
-    spinning for work made sampling 20× slower (measured on 2 shared cores). One thread
-    also keeps a sample's pixels independent of the caller's thread count.
-    """
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def export_generator(
