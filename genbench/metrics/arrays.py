@@ -88,3 +88,9 @@ def neighbours_needed(k: int, n: int, name: str) -> None:
             f"{name}: {n} samples, but k={k} nearest neighbours need at least {k + 1};"
             " use more samples or a smaller k"
         )
+
+
+def fraction(mask: torch.Tensor) -> float:
+    """The share of true entries as ``count / n``, correctly rounded like numpy's ``mean``:
+    the same float on every device (CUDA's ``mean`` multiplies by ``1/n``, a bit off)."""
+    return int(mask.sum()) / mask.numel()

@@ -40,5 +40,5 @@ def memorization(
     )
     return {
         "memorization": float(np.median(ratio.cpu().numpy())),
-        "authenticity": float((to_train_sq > own_sq[nearest]).double().mean()),
+        "authenticity": arrays.fraction(to_train_sq > own_sq[nearest]),
     }

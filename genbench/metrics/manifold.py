@@ -43,11 +43,11 @@ def prdc(
     member = membership(real, fake, k, strict=True, block_bytes=block_bytes)
     counts = member.fake_in_real_balls
     return {
-        "precision": float((counts > 0).double().mean()),
-        "recall": float(member.real_in_fake_ball.double().mean()),
+        "precision": arrays.fraction(counts > 0),
+        "recall": arrays.fraction(member.real_in_fake_ball),
         # The prdc package's order of operations, so the float is bit-identical.
         "density": (1.0 / k) * (int(counts.sum()) / len(counts)),
-        "coverage": float(member.real_ball_has_fake.double().mean()),
+        "coverage": arrays.fraction(member.real_ball_has_fake),
     }
 
 
@@ -57,6 +57,6 @@ def precision_recall(
     """Improved precision and recall (Kynkäänniemi et al. 2019), as torch-fidelity."""
     member = membership(real, fake, k, strict=False, block_bytes=block_bytes)
     return {
-        "precision": float((member.fake_in_real_balls > 0).double().mean()),
-        "recall": float(member.real_in_fake_ball.double().mean()),
+        "precision": arrays.fraction(member.fake_in_real_balls > 0),
+        "recall": arrays.fraction(member.real_in_fake_ball),
     }

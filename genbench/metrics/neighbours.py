@@ -50,13 +50,25 @@ _CLOSE = 1e-6
 _PAIRS = 256
 
 
+def _pairwise_sum(values: torch.Tensor) -> torch.Tensor:
+    """Row sums added in a fixed tree order: the same bits on every device and CPU (a
+    library's ``sum`` picks its own order, so float64 radii differed in the last bit between
+    CPU and CUDA)."""
+    while values.shape[1] > 1:
+        half = values.shape[1] // 2
+        odd = values[:, 2 * half :]
+        values = torch.cat([values[:, :half] + values[:, half : 2 * half], odd], dim=1)
+    return values[:, 0]
+
+
 def _exact_sq(x: torch.Tensor, y: torch.Tensor, i: torch.Tensor, j: torch.Tensor) -> torch.Tensor:
-    """``Σ (x[i] - y[j])²`` in float64 for index pairs: exactly 0 for copies, no cancellation."""
+    """``Σ (x[i] - y[j])²`` in float64 for index pairs: exactly 0 for copies, no cancellation,
+    the same bits on every device."""
     out = torch.empty(len(i), dtype=torch.float64, device=x.device)
     for start in range(0, len(i), _PAIRS):
         part = slice(start, start + _PAIRS)
         difference = x[i[part]].to(torch.float64).sub_(y[j[part]].to(torch.float64))
-        out[part] = difference.square_().sum(1)
+        out[part] = _pairwise_sum(difference.square_())
     return out
 
 
@@ -287,8 +299,9 @@ class BallMembership:
 def _float32_bracket(radii_sq: torch.Tensor, error: torch.Tensor) -> torch.Tensor:
     """float32 (lo, hi) per radius with ``lo <= r - error`` and ``hi >= r + error``: a float32
     distance below lo is surely inside the ball, one above hi surely outside."""
-    lo = torch.nextafter((radii_sq - error).float(), torch.tensor(-torch.inf))
-    hi = torch.nextafter((radii_sq + error).float(), torch.tensor(torch.inf))
+    infinity = radii_sq.new_tensor(torch.inf, dtype=torch.float32)
+    lo = torch.nextafter((radii_sq - error).float(), -infinity)
+    hi = torch.nextafter((radii_sq + error).float(), infinity)
     return torch.stack([lo, hi])
 
 
