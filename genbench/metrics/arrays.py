@@ -35,9 +35,10 @@ def as_tensor(values: Any, name: str) -> torch.Tensor:
 
 
 def _all_finite(tensor: torch.Tensor) -> bool:
-    """Whether no entry is NaN or inf. A float64 sum is finite exactly when every entry is,
-    unless float64 entries overflow it; only then are the entries checked one by one."""
-    if all(math.isfinite(float(block.sum(dtype=torch.float64))) for block in tensor.split(4096)):
+    """Whether no entry is NaN or inf. A sum (in the tensor's own dtype: no converted copy)
+    is finite only when every entry is; when huge finite entries overflow it, the entries
+    are checked one by one."""
+    if all(math.isfinite(float(block.sum())) for block in tensor.split(4096)):
         return True
     return all(bool(torch.isfinite(block).all()) for block in tensor.split(_ROWS))
 

@@ -46,18 +46,21 @@ def _squared_norms(x: torch.Tensor) -> torch.Tensor:
 
 # Below this fraction of |x|² + |y|², ``|x|² + |y|² - 2 x·y`` is mostly cancellation error.
 _CLOSE = 1e-6
-# Pairs recomputed at a time (bounds the float64 differences held).
-_PAIRS = 256
+# Pairs recomputed at a time: their float64 rows (2 × 1 MiB at d = 2048) stay in cache.
+_PAIRS = 64
 
 
 def _pairwise_sum(values: torch.Tensor) -> torch.Tensor:
-    """Row sums added in a fixed tree order: the same bits on every device and CPU (a
-    library's ``sum`` picks its own order, so float64 radii differed in the last bit between
-    CPU and CUDA)."""
-    while values.shape[1] > 1:
-        half = values.shape[1] // 2
-        odd = values[:, 2 * half :]
-        values = torch.cat([values[:, :half] + values[:, half : 2 * half], odd], dim=1)
+    """Row sums added in a fixed tree order, in place: the same bits on every device and CPU
+    (a library's ``sum`` picks its own order, so float64 radii differed in the last bit
+    between CPU and CUDA)."""
+    width = values.shape[1]
+    while width > 1:
+        half = width // 2
+        if width % 2:
+            values[:, 0] += values[:, width - 1]
+        values[:, :half] += values[:, half : 2 * half]
+        width = half
     return values[:, 0]
 
 
@@ -65,29 +68,34 @@ def _exact_sq(x: torch.Tensor, y: torch.Tensor, i: torch.Tensor, j: torch.Tensor
     """``Σ (x[i] - y[j])²`` in float64 for index pairs: exactly 0 for copies, no cancellation,
     the same bits on every device."""
     out = torch.empty(len(i), dtype=torch.float64, device=x.device)
+    rows = torch.empty(2, min(_PAIRS, len(i)), x.shape[1], dtype=torch.float64, device=x.device)
     for start in range(0, len(i), _PAIRS):
         part = slice(start, start + _PAIRS)
-        difference = x[i[part]].to(torch.float64).sub_(y[j[part]].to(torch.float64))
-        out[part] = _pairwise_sum(difference.square_())
+        a, b = rows[:, : len(i[part])]
+        a.copy_(x.index_select(0, i[part]))
+        b.copy_(y.index_select(0, j[part]))
+        out[part] = _pairwise_sum(a.sub_(b).square_())
     return out
 
 
 def _refine_close_pairs(
     tile: torch.Tensor,
-    x_block: torch.Tensor,
-    y_block: torch.Tensor,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    rows: slice,
+    cols: slice,
     x_norms: torch.Tensor,
     y_norms: torch.Tensor,
 ) -> None:
-    """Recompute near-duplicate pairs exactly (:func:`_exact_sq`).
+    """Recompute the near-duplicate pairs of ``x[rows] × y[cols]`` exactly (:func:`_exact_sq`).
 
     The expansion cancels catastrophically for close points, and duplicates are what the
     memorization metric looks for. The threshold only decides which pairs are recomputed
     (both forms agree to float64 rounding elsewhere); few are, unless a set holds copies.
     """
-    threshold = _CLOSE * float(x_norms.max() + y_norms.max())
+    threshold = _CLOSE * float(x_norms[rows].max() + y_norms[cols].max())
     i, j = (tile < threshold).nonzero().unbind(1)
-    tile[i, j] = _exact_sq(x_block, y_block, i, j)
+    tile[i, j] = _exact_sq(x, y, i + rows.start, j + cols.start)
 
 
 # Unit roundoff of float32.
@@ -114,9 +122,9 @@ class Float32Screen:
 
     @classmethod
     def of(cls, x: torch.Tensor, y: torch.Tensor | None = None) -> Float32Screen:
-        # Summed a block at a time: no float64 copy of the whole set. A float32 center is
-        # exact in any float dtype, so both sets are shifted by the same vector.
-        center = (sum(b.sum(0, dtype=torch.float64) for b in x.split(256)) / len(x)).float()
+        # Any center is exact (a float32 vector is exact in any float dtype, and both sets
+        # are shifted by the same one); the mean keeps the norms, hence the bound, small.
+        center = x.mean(0).float()
         screen = cls(center, x.new_empty(0), x.new_empty(0), (1.01 * x.shape[1] + 32) * _UNIT)
         x_norms = screen.norms(x)
         y_norms = x_norms if y is None else screen.norms(y)
@@ -129,12 +137,15 @@ class Float32Screen:
     def norms(self, source: torch.Tensor) -> torch.Tensor:
         """float64 squared norms of the centred float32 rows, exactly as the tiles see them."""
         buffer = torch.empty(min(256, len(source)), source.shape[1], device=source.device)
-        parts = []
+        exact = torch.empty_like(buffer, dtype=torch.float64)  # float32 is exact in float64
+        norms = torch.empty(len(source), dtype=torch.float64, device=source.device)
         for start in range(0, len(source), 256):
             rows = slice(start, min(start + 256, len(source)))
-            block = self.centred(source, rows, buffer[: rows.stop - start])
-            parts.append(torch.linalg.vector_norm(block, dim=1, dtype=torch.float64))
-        return torch.cat(parts).square_()
+            block = exact[: rows.stop - start].copy_(
+                self.centred(source, rows, buffer[: rows.stop - start])
+            )
+            torch.linalg.vector_norm(block, dim=1, out=norms[rows])
+        return norms.square_()
 
     def row_error(self) -> torch.Tensor:
         """Bound of every error in row i (float64, one per x row)."""
@@ -193,18 +204,23 @@ def squared_distance_tiles(
     with _ieee_float32_products():
         for r0 in range(0, len(x), size):
             rows = slice(r0, min(r0 + size, len(x)))
-            x_block = load(x, rows, x_buffer[: rows.stop - r0])
+            # -2x: the GEMM gives -2 x·y, exactly (a power of two scales every partial sum),
+            # which saves a pass over each tile.
+            x_block = load(x, rows, x_buffer[: rows.stop - r0]).mul_(-2)
             for c0 in range(r0 if same and upper else 0, len(other), size):
                 cols = slice(c0, min(c0 + size, len(other)))
                 diagonal = same and c0 == r0
                 y_block = x_block if diagonal else load(other, cols, y_buffer[: cols.stop - c0])
                 tile = tile_buffer[: len(x_block) * len(y_block)].view(len(x_block), len(y_block))
                 torch.mm(x_block, y_block.T, out=tile)
-                tile.mul_(-2).add_(x_norms[rows, None]).add_(y_norms[None, cols]).clamp_(min=0)
                 if diagonal:
-                    tile.fill_diagonal_(torch.inf)  # not a pair to refine; exactly 0 below
-                if screen is None:
-                    _refine_close_pairs(tile, x_block, y_block, x_norms[rows], y_norms[cols])
+                    tile.mul_(-0.5)  # (-2x)·(-2x) = 4 x·x, exactly
+                tile.add_(x_norms[rows, None]).add_(y_norms[None, cols])
+                if screen is None:  # the float32 screen's bound covers negative values
+                    tile.clamp_(min=0)
+                    if diagonal:
+                        tile.fill_diagonal_(torch.inf)  # not a pair to refine; exactly 0 below
+                    _refine_close_pairs(tile, x, other, rows, cols, x_norms, y_norms)
                 if diagonal:
                     tile.fill_diagonal_(0)
                 yield rows, cols, tile
@@ -330,15 +346,32 @@ def ball_membership(
     flags = torch.empty(0, dtype=torch.bool, device=real.device)
 
     def decide(
-        rows: slice, cols: slice, tile: torch.Tensor, bracket: torch.Tensor, radii: torch.Tensor
+        rows: slice,
+        cols: slice,
+        tile: torch.Tensor,
+        bracket: torch.Tensor,
+        radii: torch.Tensor,
+        known_rows: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """Mask of the tile's pairs inside the balls of ``radii`` (broadcast to the tile)."""
+        """Mask of the tile's pairs inside the balls of ``radii`` (broadcast to the tile).
+
+        ``known_rows``: rows for which only "any pair inside" matters, and which already
+        have one; the undecided pairs of those rows, or of rows with a sure pair here, are
+        left unsettled (False).
+        """
         sure, maybe = flags[: 2 * tile.numel()].view(2, *tile.shape)
         torch.lt(tile, bracket[0], out=sure)
         torch.le(tile, bracket[1], out=maybe)
         maybe ^= sure  # sure implies maybe: what is left is undecided
-        if maybe.view(torch.uint8).max():  # uint8 views: bool reductions are slow
-            i, j = maybe.nonzero().unbind(1)
+        # Undecided pairs are rare: look for them in the rows that have some (uint8 views:
+        # bool reductions are slow).
+        some = maybe.view(torch.uint8).amax(1).nonzero().squeeze(1)
+        if len(some):
+            i, j = maybe[some].nonzero().unbind(1)
+            i = some[i]
+            if known_rows is not None:
+                known = known_rows | sure.view(torch.uint8).amax(1).bool()
+                i, j = i[~known[i]], j[~known[i]]
             exact = _exact_sq(real, fake, i + rows.start, j + cols.start)
             sure[i, j] = inside(exact, radii.expand(tile.shape)[i, j])
         return sure
@@ -349,8 +382,10 @@ def ball_membership(
         mask = decide(rows, cols, tile, real_bracket[:, rows], real_radii_sq[rows, None])
         counts[cols] += mask.view(torch.uint8).sum(0, dtype=torch.int32)  # fake j in real i's ball
         has_fake[rows] |= mask.view(torch.uint8).amax(1).bool()
-        mask = decide(rows, cols, tile, fake_bracket[:, :, cols], fake_radii_sq[None, cols])
-        covered[rows] |= mask.view(torch.uint8).amax(1).bool()  # real i in fake j's ball
+        mask = decide(
+            rows, cols, tile, fake_bracket[:, :, cols], fake_radii_sq[None, cols], covered[rows]
+        )
+        covered[rows] |= mask.view(torch.uint8).amax(1).bool()  # real i in any fake ball
     return BallMembership(counts, covered, has_fake)
 
 
