@@ -106,6 +106,30 @@ def test_csv_round_trip_and_publish_merges_with_what_was_published(tmp_path: Pat
     assert len(collect([published])) == 2
 
 
+def test_publish_replace_drops_the_old_configurations_of_the_models_it_brings(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from genbench.cli import build_cli
+
+    first, retrained, published = tmp_path / "first", tmp_path / "retrained", tmp_path / "pub"
+    ResultStore(first).write(_row("a.x", 9.0, config="old-weights"))
+    ResultStore(first).write(_row("b.x", 5.0))
+    ResultStore(retrained).write(_row("a.x", 4.0, config="new-weights"))
+
+    def publish(*args: str) -> list[tuple[str, float]]:
+        result = CliRunner().invoke(build_cli(), ["leaderboard", "publish", *args])
+        assert result.exit_code == 0, result.output
+        return sorted((r["model"], float(r["fid"])) for r in collect([published]))
+
+    assert publish(str(first), "--to", str(published)) == [("a.x", 9.0), ("b.x", 5.0)]
+    merged = [("a.x", 4.0), ("a.x", 9.0), ("b.x", 5.0)]
+    assert publish(str(retrained), "--to", str(published)) == merged  # both weights' rows
+    replaced = publish(str(retrained), "--to", str(published), "--replace")
+    assert replaced == [("a.x", 4.0), ("b.x", 5.0)]
+
+
 def _png() -> bytes:
     import numpy as np
 

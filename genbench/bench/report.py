@@ -206,15 +206,26 @@ def render(
     return page
 
 
-def write_pages(sources: Sequence[Path | str], root: Path) -> list[Path]:
+def write_pages(
+    sources: Sequence[Path | str], root: Path, *, replacing: Sequence[Path | str] = ()
+) -> list[Path]:
     """Merge the rows of ``sources`` (run folders, leaderboard folders, CSVs) into
-    ``root/<dataset>/<task>.csv`` and render each page beside its CSV."""
+    ``root/<dataset>/<task>.csv`` and render each page beside its CSV.
+
+    ``replacing``: older sources whose rows of the models that ``sources`` hold are dropped,
+    whatever their configuration (retrained weights make a new configuration, and the rows
+    of the old weights would otherwise stay); their other models' rows are kept.
+    """
     from genbench.bench.leaderboard import collect, csv_path, tables
 
     paths = [Path(s) for s in sources]
+    rows = collect(paths)
+    models = {row["model"] for row in rows}
+    rows = [row for row in collect(replacing) if row["model"] not in models] + rows
+    paths += [Path(s) for s in replacing]
     runs = [p for p in paths if (p / "results").is_dir()]
     pages = []
-    for (dataset, task), frame in tables(collect(paths)).items():
+    for (dataset, task), frame in tables(rows).items():
         atomic_write(csv_path(root, dataset, task), frame.to_csv(index=False).encode())
         folder = root / dataset
         # a grid path is relative to its run folder, or to a published dataset folder

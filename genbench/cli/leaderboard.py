@@ -49,14 +49,24 @@ def render_cmd(run_dir: str) -> None:
     type=click.Path(file_okay=False),
     help="Published leaderboards folder; its CSVs are merged with the new rows.",
 )
-def publish(sources: tuple[str, ...], target: str) -> None:
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Drop the published rows of every model the sources hold, whatever their"
+    " configuration (e.g. after retraining: new weights are a new configuration).",
+)
+def publish(sources: tuple[str, ...], target: str, replace: bool) -> None:
     """Merge run folders into the published leaderboards (latest row per model and
     configuration) and render their pages."""
     from genbench.bench.report import write_pages
 
     root = Path(target)
     existing = (root,) if root.is_dir() and any(root.rglob("*.csv")) else ()
-    for page in write_pages((*existing, *sources), root):
+    if replace:
+        pages = write_pages(sources, root, replacing=existing)
+    else:
+        pages = write_pages((*existing, *sources), root)
+    for page in pages:
         click.echo(f"wrote {page}")
 
 
