@@ -201,14 +201,16 @@ def squared_distance_tiles(
     buffers = torch.empty(size * (size + 2 * x.shape[1]), dtype=dtype, device=x.device)
     tile_buffer, block_buffers = buffers[: size * size], buffers[size * size :]
     x_buffer, y_buffer = block_buffers.view(2, size, x.shape[1]).unbind(0)
+    # Blocks of equal size (at most ``size``): no thin, slow GEMMs at the edges.
+    row_size, col_size = (-(-n // -(-n // size)) for n in (len(x), len(other)))
     with _ieee_float32_products():
-        for r0 in range(0, len(x), size):
-            rows = slice(r0, min(r0 + size, len(x)))
+        for r0 in range(0, len(x), row_size):
+            rows = slice(r0, min(r0 + row_size, len(x)))
             # -2x: the GEMM gives -2 x·y, exactly (a power of two scales every partial sum),
             # which saves a pass over each tile.
             x_block = load(x, rows, x_buffer[: rows.stop - r0]).mul_(-2)
-            for c0 in range(r0 if same and upper else 0, len(other), size):
-                cols = slice(c0, min(c0 + size, len(other)))
+            for c0 in range(r0 if same and upper else 0, len(other), col_size):
+                cols = slice(c0, min(c0 + col_size, len(other)))
                 diagonal = same and c0 == r0
                 y_block = x_block if diagonal else load(other, cols, y_buffer[: cols.stop - c0])
                 tile = tile_buffer[: len(x_block) * len(y_block)].view(len(x_block), len(y_block))
