@@ -206,6 +206,17 @@ def test_screen_on_large_norm_near_ties(recomputed, dtype):
     assert recomputed["pairs"] > 0
 
 
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_screen_on_half_precision_features(dtype):
+    # Half-precision rows minus a float32 center must round once, to float32: rounding to
+    # their own dtype broke the error bound and changed density, coverage and the radii.
+    rng = np.random.default_rng(5)
+    real = torch.from_numpy(rng.standard_normal((300, 64)) + 0.3).to(dtype)
+    fake = torch.from_numpy(rng.standard_normal((250, 64)) * 1.1 + 0.3).to(dtype)
+    for strict in (True, False):
+        _screened_and_brute(real, fake, 5, strict)
+
+
 def test_float32_tiles_stay_within_the_error_bound():
     # The bound is what makes the screen exact: check it on d = 2048, large means, mixed
     # scales and copies, where float32 GEMM accumulation error is largest.

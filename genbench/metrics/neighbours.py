@@ -122,8 +122,8 @@ class Float32Screen:
 
     @classmethod
     def of(cls, x: torch.Tensor, y: torch.Tensor | None = None) -> Float32Screen:
-        # Any center is exact (a float32 vector is exact in any float dtype, and both sets
-        # are shifted by the same one); the mean keeps the norms, hence the bound, small.
+        # Any center is exact (a float32 vector is exact in float32 and float64, where the
+        # rows are shifted); the mean keeps the norms, hence the bound, small.
         center = x.mean(0).float()
         screen = cls(center, x.new_empty(0), x.new_empty(0), (1.01 * x.shape[1] + 32) * _UNIT)
         x_norms = screen.norms(x)
@@ -131,8 +131,11 @@ class Float32Screen:
         return cls(center, x_norms, y_norms, screen.slack)
 
     def centred(self, source: torch.Tensor, rows: slice, out: torch.Tensor) -> torch.Tensor:
-        """float32 ``source[rows] - center``, rounded once (the subtraction in source's dtype)."""
-        return torch.sub(source[rows], self.center.to(source.dtype), out=out)
+        """float32 ``source[rows] - center``, rounded once to float32: the subtraction runs in
+        float64 for float64 sources and in float32 for narrower ones (a float16 subtraction
+        would round to float16, far outside the bound)."""
+        wide = torch.promote_types(source.dtype, torch.float32)
+        return torch.sub(source[rows].to(wide), self.center.to(wide), out=out)
 
     def norms(self, source: torch.Tensor) -> torch.Tensor:
         """float64 squared norms of the centred float32 rows, exactly as the tiles see them."""
