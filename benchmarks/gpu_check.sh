@@ -6,8 +6,8 @@
 # Installs genbench and the plugins (editable, no dependencies; wheels found in .whl/ first),
 # then: tests/test_gpu.py; `genbench run --models all` on cuda in fp32 at batch sizes 64 and
 # 256 and in bf16, compared with each other and with the published CPU leaderboards; feature
-# extraction throughput; the k-NN metrics on the GPU. Prints everything; exits 1 if a step
-# failed.
+# extraction throughput; the k-NN metrics on the GPU; DDPM sampling by batch and micro-batch
+# size, with one profiled batch. Prints everything; exits 1 if a step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 py=${PYTHON:-python3}
@@ -37,4 +37,6 @@ step "$py" benchmarks/compare_runs.py --published leaderboards \
     "fp32-b64=$runs/fp32-b64" "fp32-b256=$runs/fp32-b256" "bf16-b64=$runs/bf16-b64"
 step "$py" benchmarks/bench_score.py --extract-only --device cuda --images 10000
 step "$py" benchmarks/bench_gpu_metrics.py --large
+step "$py" benchmarks/bench_sampling.py --model ddpm.digits-ddim50 --device cuda \
+    --batch-sizes 64,256 --micro-batch 64,256
 exit $status
