@@ -10,23 +10,13 @@ compare devices, precisions and batch sizes (``benchmarks/gpu_check.sh``).
 from __future__ import annotations
 
 import argparse
-import csv
-import json
-from pathlib import Path
+
+from genbench.bench.leaderboard import collect
 
 
-def _run_rows(folder: Path) -> dict[str, dict]:
-    rows = (json.loads(p.read_text()) for p in sorted((folder / "results").glob("*.json")))
-    return {row["model"]: row for row in rows}
-
-
-def _published_rows(folder: Path) -> dict[str, dict]:
-    found: dict[str, dict] = {}
-    for table in sorted(folder.glob("*/*.csv")):
-        with table.open() as handle:
-            for row in csv.DictReader(handle):
-                found[row["model"]] = row
-    return found
+def _rows(source: str) -> dict[str, dict]:
+    """The rows of a run folder or a leaderboards folder, by model."""
+    return {row["model"]: row for row in collect([source])}
 
 
 def _number(value: object) -> float | None:
@@ -39,14 +29,14 @@ def _number(value: object) -> float | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+", help="LABEL=FOLDER")
-    parser.add_argument("--published", type=Path, help="a leaderboards folder (CSV per task)")
+    parser.add_argument("--published", help="a leaderboards folder (CSV per task)")
     args = parser.parse_args()
     columns = {}
     if args.published:
-        columns["published"] = _published_rows(args.published)
+        columns["published"] = _rows(args.published)
     for item in args.runs:
         label, _, folder = item.partition("=")
-        columns[label] = _run_rows(Path(folder))
+        columns[label] = _rows(folder)
     runs = [label for label in columns if label != "published"]
     header = [
         "model",

@@ -376,7 +376,8 @@ def ball_membership(
             i = some[i]
             if known_rows is not None:
                 known = known_rows | sure.view(torch.uint8).amax(1).bool()
-                i, j = i[~known[i]], j[~known[i]]
+                keep = ~known[i]
+                i, j = i[keep], j[keep]
             exact = _exact_sq(real, fake, i + rows.start, j + cols.start)
             sure[i, j] = inside(exact, radii.expand(tile.shape)[i, j])
         return sure
