@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from genbench.errors import GenbenchError
+
 T = TypeVar("T")
 
 
@@ -75,6 +77,13 @@ def init_world(device: str) -> World:
     local_rank = int(os.environ.get("LOCAL_RANK", rank))
     cuda = device.startswith("cuda")
     if cuda:
+        gpus = torch.cuda.device_count()
+        if local_rank >= gpus:
+            raise GenbenchError(
+                f"torchrun started process {local_rank} of this node on --device {device}, but "
+                f"the node has {gpus} GPU(s): start at most {gpus} per node "
+                "(--nproc_per_node), or run on --device cpu"
+            )
         torch.cuda.set_device(local_rank)
     if not dist.is_initialized():
         dist.init_process_group(backend="nccl" if cuda else "gloo")

@@ -13,7 +13,8 @@ sys.path.insert(0, str(Path(__file__).parent))  # the harness tests' helpers (im
 from bench_helpers import PYTHON, cli, install_tiny, rows, values
 
 from genbench.bench.sampling import FEATURE_CHUNK, chunk_ranges, sample_shard
-from genbench.distributed import World
+from genbench.distributed import World, init_world
+from genbench.errors import GenbenchError
 from genbench.spec import SampleRequest
 
 MODELS = "tiny.good,tiny.cond,tiny.pix"
@@ -138,3 +139,11 @@ def test_the_extractor_sees_the_same_chunks_for_any_batch_size_and_process_count
         assert _chunks_seen(batch_size, World()) == expected
     split = _chunks_seen(7, World(rank=0, size=2)) | _chunks_seen(13, World(rank=1, size=2))
     assert split == expected
+
+
+def test_more_processes_than_gpus_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {"RANK": "1", "WORLD_SIZE": "2", "LOCAL_RANK": "1"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    with pytest.raises(GenbenchError, match=r"process 1 .* has 1 GPU\(s\).*--nproc_per_node"):
+        init_world("cuda")

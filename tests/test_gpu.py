@@ -19,7 +19,10 @@ from genbench.metrics.neighbours import kth_neighbour_sq
 
 METRICS = "tiny-mean,tiny-acc,tiny-pixel,tiny-nn"  # no weights to fetch
 
-pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+pytestmark = [
+    pytest.mark.gpu,
+    pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device"),
+]
 
 
 def _features(n: int, d: int, seed: int) -> np.ndarray:
