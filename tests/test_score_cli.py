@@ -122,6 +122,24 @@ def test_empty_and_unknown_inputs(tmp_path):
     assert "no metric" in _fails(str(folder), str(folder), *DIGITS, "--metrics", "fidd")
 
 
+def test_inputs_are_checked_before_the_network_loads(tmp_path, monkeypatch):
+    # The default extractor's weights are not in the test store: any of these errors
+    # reaching the user means REAL's features were not computed, and then lost, first.
+    def no_network(*args, **kwargs):
+        raise AssertionError("the extractor was loaded before the inputs were checked")
+
+    monkeypatch.setattr("genbench.features.load_extractor", no_network)
+    (tmp_path / "empty").mkdir()
+    folder = _folder(tmp_path / "a", _digits("test", 10))
+    assert "no images" in _fails(str(folder), str(tmp_path / "empty"))
+    assert "neither an existing file" in _fails(str(folder), "no-such-thing")
+    assert "no metric" in _fails(str(folder), str(folder), "--metrics", "fid,fidd")
+    np.savez(tmp_path / "stats.npz", mu=np.zeros(2048), sigma=np.eye(2048))
+    assert "holds only mu/sigma" in _fails(
+        str(tmp_path / "stats.npz"), str(folder), "--metrics", "kid"
+    )
+
+
 def test_statistics_round_trip_and_refusal(tmp_path):
     folder = _folder(tmp_path / "a", _digits("test", 40))
     other = _folder(tmp_path / "b", _digits("train", 40))

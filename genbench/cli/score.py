@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from genbench.features.extractor import Extractor
     from genbench.features.statistics import Statistics
+    from genbench.spec import MetricSpec
 
 # What `genbench score` can hand a metric: extractor outputs of both sets, and a seed.
 PROVIDED_INPUTS = {"features", "logits"}
@@ -57,38 +58,60 @@ def _dataset_source(source: str) -> tuple[str, str] | None:
     return name, split or datasets.get(name).reference_split
 
 
+@dataclass(frozen=True)
+class Source:
+    """A checked input, opened but not read: precomputed statistics, a registered dataset
+    (its features cached in the store), or image files."""
+
+    text: str
+    statistics: bool = False
+    dataset: tuple[str, str] | None = None
+    images: Any = None
+
+
+def open_source(source: str, *, skip_bad: bool) -> Source:
+    """Check ``source`` before any network is loaded or any image read: a typo in FAKE must
+    not cost the minutes of extracting REAL."""
+    from genbench.data import open_images
+    from genbench.features.statistics import is_statistics_file
+
+    if is_statistics_file(Path(source)):
+        return Source(source, statistics=True)
+    dataset = _dataset_source(source)
+    if dataset is not None:
+        return Source(source, dataset=dataset)
+    images = open_images(source, skip_bad=skip_bad)
+    if len(images) == 0:
+        raise GenbenchError(f"{source} holds no images")
+    return Source(source, images=images)
+
+
 def load_set(
-    source: str,
+    source: Source,
     extractor: Extractor,
     *,
     batch_size: int,
     workers: int,
-    skip_bad: bool,
     progress: bool,
 ) -> ScoredSet:
-    from genbench.data import open_images
     from genbench.features import reference_features
     from genbench.features.extractor import FEATURE_CHUNK
     from genbench.features.loading import read_batches, rechunk
-    from genbench.features.statistics import is_statistics_file, load_statistics
+    from genbench.features.statistics import load_statistics
 
-    path = Path(source)
-    if is_statistics_file(path):
-        return ScoredSet(source, statistics=load_statistics(path, extractor))
-    dataset = _dataset_source(source)
-    if dataset is not None:
-        name, split = dataset
+    if source.statistics:
+        return ScoredSet(source.text, statistics=load_statistics(Path(source.text), extractor))
+    if source.dataset is not None:
+        name, split = source.dataset
         arrays = reference_features(name, split, extractor, progress=progress)
-        return ScoredSet(source, outputs=arrays)
-    data = open_images(source, skip_bad=skip_bad)
-    n = len(data)
-    if n == 0:
-        raise GenbenchError(f"{source} holds no images")
+        return ScoredSet(source.text, outputs=arrays)
+    data, n = source.images, len(source.images)
     # Decoded batch_size images at a time, but always fed to the net in the fixed chunks
     # that the harness and the reference cache use: the numbers never depend on batch_size.
     batches = rechunk(read_batches(data, n, batch_size, workers=workers), FEATURE_CHUNK)
-    outputs = extractor.extract(batches, total=n, progress=progress, desc=Path(source).name)
-    return ScoredSet(source, outputs=outputs, skipped=list(getattr(data, "skipped", [])))
+    desc = Path(source.text).name
+    outputs = extractor.extract(batches, total=n, progress=progress, desc=desc)
+    return ScoredSet(source.text, outputs=outputs, skipped=list(getattr(data, "skipped", [])))
 
 
 def _fid_from_statistics(real: ScoredSet, fake: ScoredSet) -> float:
@@ -103,16 +126,12 @@ def _fid_from_statistics(real: ScoredSet, fake: ScoredSet) -> float:
     return frechet_distance(*moments(real), *moments(fake))
 
 
-def compute_metrics(
-    names: str, real: ScoredSet, fake: ScoredSet, *, seed: int = 0
-) -> dict[str, float]:
-    """The registered metrics ``names`` (comma list) between ``real`` and ``fake``."""
+def check_metrics(names: str, *, statistics: bool) -> list[MetricSpec]:
+    """The registered metrics ``names`` (comma list), refused before any work if two image
+    sets, or a statistics file (``statistics``), cannot feed them."""
     from genbench.plugins import get_registry
-    from genbench.spec import MetricInputs
 
     specs = get_registry().metrics.select(names)
-    precomputed = real.statistics is not None or fake.statistics is not None
-    values: dict[str, float] = {}
     for spec in specs:
         missing = set(spec.consumes) - PROVIDED_INPUTS
         if missing:
@@ -120,12 +139,23 @@ def compute_metrics(
                 f"metric {spec.name!r} needs {', '.join(sorted(missing))}, which two image sets"
                 " do not provide; use `genbench run` for it"
             )
-        if precomputed:
-            if spec.name != "fid":
-                raise GenbenchError(
-                    f"metric {spec.name!r} needs the images' features, but a statistics file"
-                    " holds only mu/sigma; pass --metrics fid or give the images"
-                )
+        if statistics and spec.name != "fid":
+            raise GenbenchError(
+                f"metric {spec.name!r} needs the images' features, but a statistics file"
+                " holds only mu/sigma; pass --metrics fid or give the images"
+            )
+    return specs
+
+
+def compute_metrics(
+    specs: list[MetricSpec], real: ScoredSet, fake: ScoredSet, *, seed: int = 0
+) -> dict[str, float]:
+    """The values of ``specs`` (from :func:`check_metrics`) between ``real`` and ``fake``."""
+    from genbench.spec import MetricInputs
+
+    values: dict[str, float] = {}
+    for spec in specs:
+        if real.statistics is not None or fake.statistics is not None:
             values["fid"] = _fid_from_statistics(real, fake)
             continue
         inputs = MetricInputs(real=real.outputs, fake=fake.outputs, seed=seed)
@@ -190,14 +220,16 @@ def score(
     if batch_size < 1:
         raise GenbenchError("--batch-size must be at least 1")
     show = sys.stderr.isatty() if progress is None else progress
+    sources = [open_source(source, skip_bad=skip_bad) for source in (real, fake)]
+    specs = check_metrics(metrics, statistics=any(source.statistics for source in sources))
+    if save_stats is not None and sources[0].statistics:
+        raise GenbenchError("--save-stats needs REAL to be images, not statistics")
     extractor = load_extractor(features_name, device=device or _default_device(), resize=resize)
-    options = dict(batch_size=batch_size, workers=workers, skip_bad=skip_bad, progress=show)
-    sets = [load_set(source, extractor, **options) for source in (real, fake)]  # type: ignore[arg-type]
+    options = dict(batch_size=batch_size, workers=workers, progress=show)
+    sets = [load_set(source, extractor, **options) for source in sources]  # type: ignore[arg-type]
     if save_stats is not None:
-        if not sets[0].outputs:
-            raise GenbenchError("--save-stats needs REAL to be images, not statistics")
         save_statistics(save_stats, sets[0].outputs["features"], extractor)
-    values = compute_metrics(metrics, *sets, seed=seed)
+    values = compute_metrics(specs, *sets, seed=seed)
     for side in sets:
         if side.skipped:
             click.echo(f"skipped {len(side.skipped)} bad files in {side.source}", err=True)
