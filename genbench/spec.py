@@ -222,6 +222,22 @@ class DatasetSpec:
         _check("image" in self.fields, self, "fields", "must include 'image'")
 
 
+def dataset_mismatch(model: ModelSpec, dataset: DatasetSpec) -> str | None:
+    """Why ``model`` can be neither trained on nor scored against ``dataset``; None if it can.
+    The text continues "model M ...": "makes 1×16² images but dataset 'shapes' holds 3×32²"."""
+    if (dataset.resolution, dataset.channels) != (model.resolution, model.channels):
+        return (
+            f"makes {model.channels}×{model.resolution}² images but dataset {dataset.name!r} "
+            f"holds {dataset.channels}×{dataset.resolution}²"
+        )
+    if model.task == "class-conditional" and dataset.num_classes != model.num_classes:
+        return (
+            f"draws {model.num_classes} classes but dataset {dataset.name!r} has "
+            f"{dataset.num_classes or 'no'} classes"
+        )
+    return None
+
+
 class DatasetSplit(Protocol):
     """One split of a dataset: ``read(field, indices)`` returns a numpy array.
 

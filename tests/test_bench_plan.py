@@ -200,6 +200,13 @@ def test_bad_options_and_mismatched_datasets(registry: Registry) -> None:
     )
     with pytest.raises(genbench.GenbenchError, match="makes 3×32² images"):
         make_plan(RunConfig(models="big.toy"), registry)
+    registry.add(
+        "model",
+        _model("five.toy", task="class-conditional", num_classes=5),
+        PluginRecord("p", "1", "p"),
+    )
+    with pytest.raises(genbench.GenbenchError, match="draws 5 classes but dataset 'toy' has 3"):
+        make_plan(RunConfig(models="five.toy"), registry)
 
 
 def test_metric_columns_may_not_shadow_metadata(registry: Registry) -> None:

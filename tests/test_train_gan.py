@@ -294,3 +294,7 @@ def test_cli_train_calls_the_models_recipe_and_refuses_untrainable_models(
     assert json.loads((out / "weights.json").read_text()) == ["digits", 3, 5, "cpu"]
     refused = runner.invoke(build_cli(), ["train", "acme.fixed"])
     assert refused.exit_code == 2 and "has no training recipe" in refused.output
+    # A dataset of another shape is refused before the recipe runs (it crashed in a matmul).
+    refused = runner.invoke(build_cli(), ["train", "acme.fit", "--dataset", "shapes"])
+    assert refused.exit_code == 2, refused.output
+    assert "makes 1×16² images but dataset 'shapes' holds 3×32²" in refused.output

@@ -18,7 +18,13 @@ from genbench.bench.config import PRECISIONS, RunConfig
 from genbench.bench.store import META_COLUMNS
 from genbench.errors import GenbenchError, UnknownNameError
 from genbench.registry import Registry
-from genbench.spec import DatasetSpec, FeatureExtractorSpec, MetricSpec, ModelSpec
+from genbench.spec import (
+    DatasetSpec,
+    FeatureExtractorSpec,
+    MetricSpec,
+    ModelSpec,
+    dataset_mismatch,
+)
 
 # The metrics each task is scored with unless --metrics says otherwise. Names that are not
 # registered or do not apply (e.g. ``is`` without logits) are left out; metrics registered
@@ -291,11 +297,10 @@ def _job(
     dataset = problems.lookup(registry.datasets, config.dataset or model.dataset)
     if dataset is None:
         return None
-    if (dataset.resolution, dataset.channels) != (model.resolution, model.channels):
+    mismatch = dataset_mismatch(model, dataset)
+    if mismatch:
         problems.add(
-            f"{where} makes {model.channels}×{model.resolution}² images but dataset "
-            f"{dataset.name!r} holds {dataset.channels}×{dataset.resolution}²; pick its own "
-            f"dataset ({model.dataset!r}) or another model"
+            f"{where} {mismatch}; pick its own dataset ({model.dataset!r}) or another model"
         )
         return None
     for role, field in (("inputs", model.inputs), ("targets", model.targets)):

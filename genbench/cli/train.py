@@ -8,6 +8,7 @@ import click
 
 from genbench.errors import GenbenchError
 from genbench.plugins import get_registry
+from genbench.spec import dataset_mismatch
 
 
 @click.command("train")
@@ -38,12 +39,19 @@ def train(
             f"model {model!r} (plugin {spec.plugin}) has no training recipe; `genbench models"
             " --json` shows which models set `train`"
         )
+    data = get_registry().datasets.get(dataset or spec.dataset)
+    mismatch = dataset_mismatch(spec, data)
+    if mismatch:
+        raise GenbenchError(
+            f"model {model!r} (plugin {spec.plugin}) {mismatch}; train it on its own dataset"
+            f" ({spec.dataset!r}) or on one of the same shape"
+        )
     if threads:
         import torch
 
         torch.set_num_threads(threads)
     path = spec.train(
-        dataset=dataset or spec.dataset,
+        dataset=data.name,
         steps=steps,
         seed=seed,
         out=out or Path("runs") / model,
