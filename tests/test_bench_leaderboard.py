@@ -114,9 +114,11 @@ def test_publish_replace_drops_the_old_configurations_of_the_models_it_brings(
     from genbench.cli import build_cli
 
     first, retrained, published = tmp_path / "first", tmp_path / "retrained", tmp_path / "pub"
-    ResultStore(first).write(_row("a.x", 9.0, config="old-weights"))
-    ResultStore(first).write(_row("b.x", 5.0))
-    ResultStore(retrained).write(_row("a.x", 4.0, config="new-weights"))
+    ResultStore(first).write(_row("a.x", 9.0, config="old-weights", grid="grids/a-old.png"))
+    ResultStore(first).write(_row("b.x", 5.0, grid="grids/b.png"))
+    ResultStore(retrained).write(_row("a.x", 4.0, config="new-weights", grid="grids/a-new.png"))
+    for run, name in ((first, "a-old"), (first, "b"), (retrained, "a-new")):
+        atomic_write(run / "grids" / f"{name}.png", _png())
 
     def publish(*args: str) -> list[tuple[str, float]]:
         result = CliRunner().invoke(build_cli(), ["leaderboard", "publish", *args])
@@ -128,6 +130,8 @@ def test_publish_replace_drops_the_old_configurations_of_the_models_it_brings(
     assert publish(str(retrained), "--to", str(published)) == merged  # both weights' rows
     replaced = publish(str(retrained), "--to", str(published), "--replace")
     assert replaced == [("a.x", 4.0), ("b.x", 5.0)]
+    # the old weights' grid went with their row; the others stay
+    assert sorted(p.name for p in (published / "toy" / "grids").iterdir()) == ["a-new.png", "b.png"]
 
 
 def _png() -> bytes:

@@ -214,14 +214,17 @@ def write_pages(
 
     ``replacing``: older sources whose rows of the models that ``sources`` hold are dropped,
     whatever their configuration (retrained weights make a new configuration, and the rows
-    of the old weights would otherwise stay); their other models' rows are kept.
+    of the old weights would otherwise stay), with the grids that only they showed under
+    ``root``; their other models' rows are kept.
     """
     from genbench.bench.leaderboard import collect, csv_path, tables
 
     paths = [Path(s) for s in sources]
     rows = collect(paths)
     models = {row["model"] for row in rows}
-    rows = [row for row in collect(replacing) if row["model"] not in models] + rows
+    older = collect(replacing)
+    dropped = [row for row in older if row["model"] in models]
+    rows = [row for row in older if row["model"] not in models] + rows
     paths += [Path(s) for s in replacing]
     runs = [p for p in paths if (p / "results").is_dir()]
     pages = []
@@ -231,4 +234,17 @@ def write_pages(
         # a grid path is relative to its run folder, or to a published dataset folder
         grids_from = [*runs, folder, *(p / dataset for p in paths)]
         pages.append(render(frame, dataset, task, folder, grids_from))
+    shown = {_grid_file(root, row) for row in rows}
+    for row in dropped:
+        stale = _grid_file(root, row)
+        if stale is not None and stale not in shown:
+            stale.unlink(missing_ok=True)
     return pages
+
+
+def _grid_file(root: Path, row: dict[str, Any]) -> Path | None:
+    """Where the published page of ``row`` keeps its grid (None: the row has none)."""
+    grid = row.get("grid")
+    if not isinstance(grid, str) or not grid:
+        return None
+    return root / str(row["dataset"]) / "grids" / Path(grid).name
