@@ -13,8 +13,8 @@ WEIGHTS = Path(__file__).parent / "weights"
 
 # sha256 of each shipped generator; README.md (the model card) says how each was trained.
 SHA256 = {
-    "dcgan.digits": "a5fa31cc5d7d8328aeed832b72dfbc4e241f94c081fbaddd6e5bdb918d8a3aaa",
-    "dcgan.digits-upsample": "e4d873db433cdd3b4e30dcf805de5427b3e8894b01ae0560165a465554995bb4",
+    "dcgan.digits": "80c29ce5a518ead2c74fb44548d872fed090dfe00ea95ec9d3c1555f4c9132ec",
+    "dcgan.digits-upsample": "0d857e1381daa303e62184f8935101821064e4762b8b6a2da69e90207b820b17",
 }
 
 DESCRIPTIONS = {

@@ -14,8 +14,8 @@ torch.set_num_threads(1)
 
 # sha256 of the uint8 samples of genbench.train.checks.sample_digest, pinned at release
 PINNED_SAMPLES = {
-    "dcgan.digits": "56fab68719a2390719891073aa72a9f9891171991773573b220eb22a111851de",
-    "dcgan.digits-upsample": "2ddce76f967178027a3af89adbbc77d4f8832cb0f86c8c8f5893b541e6f34d12",
+    "dcgan.digits": "59bc6a8bd29c01eb4c7b1540f41d541c64b0b538782e6925b1dfbb54b05939a4",
+    "dcgan.digits-upsample": "facd5a74b6715d5da9150da836129d330936fc30fef57575f7d00b65e595dcd2",
 }
 
 
