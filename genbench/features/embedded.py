@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from genbench.errors import GenbenchError
+from genbench.threads import one_cpu_thread
 from genbench.train.checkpoint import load_checkpoint
 
 
@@ -94,8 +95,14 @@ class EmbeddedExtractor(nn.Module):
         self.classifier = classifier.eval()
 
     def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+        """On one CPU thread: MKL splits the embedding's thin matmul (128 × 1024 × 128) over
+        its threads, so features at 2 threads differed in the last bits from features at 1
+        (a torchrun process's default), and a metric depended on the thread count of whoever
+        filled the reference cache. These nets are small: 5000 shapes images take 3.1 s at
+        one thread, 2.0 s at two."""
         config = self.classifier.config
-        return self.classifier(prepare(images, config.channels, config.resolution))
+        with one_cpu_thread():
+            return self.classifier(prepare(images, config.channels, config.resolution))
 
 
 def config_dict(config: ClassifierConfig) -> dict[str, Any]:

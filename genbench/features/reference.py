@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from genbench.spec import DatasetSpec, DatasetSplit
 
 # Bump when the way features are computed changes (batching, preprocessing, dtype).
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: embedded-net features no longer depend on the thread count
 # Images hashed to fingerprint a split's content (evenly spaced, first and last included).
 FINGERPRINT_IMAGES = 32
 
