@@ -28,15 +28,15 @@ def _number(value: object) -> float | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("runs", nargs="+", help="LABEL=FOLDER")
+    parser.add_argument("runs", nargs="+", help="LABEL=FOLDER, or FOLDER (its own label)")
     parser.add_argument("--published", help="a leaderboards folder (CSV per task)")
     args = parser.parse_args()
     columns = {}
     if args.published:
         columns["published"] = _rows(args.published)
     for item in args.runs:
-        label, _, folder = item.partition("=")
-        columns[label] = _rows(folder)
+        label, _, folder = item.rpartition("=")
+        columns[label or folder] = _rows(folder)
     runs = [label for label in columns if label != "published"]
     header = [
         "model",
