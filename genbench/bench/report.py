@@ -186,13 +186,13 @@ def render(
     """Write ``<folder>/<task>.md``, its plots and the models' grids (copied beside it)."""
     images: dict[str, str] = {}
     for _, row in frame.iterrows():
-        grid = row.get("grid")
-        if not isinstance(grid, str) or not grid:
+        grid, name = row.get("grid"), _grid_name(row)
+        if name is None:
             continue
         source = next((base / grid for base in grids_from if (base / grid).is_file()), None)
         if source is None:
             continue
-        target = folder / "grids" / Path(grid).name
+        target = folder / "grids" / name
         if source.resolve() != target.resolve():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
@@ -234,17 +234,15 @@ def write_pages(
         # a grid path is relative to its run folder, or to a published dataset folder
         grids_from = [*runs, folder, *(p / dataset for p in paths)]
         pages.append(render(frame, dataset, task, folder, grids_from))
-    shown = {_grid_file(root, row) for row in rows}
+    shown = {(row["dataset"], _grid_name(row)) for row in rows}
     for row in dropped:
-        stale = _grid_file(root, row)
-        if stale is not None and stale not in shown:
-            stale.unlink(missing_ok=True)
+        name = _grid_name(row)
+        if name is not None and (row["dataset"], name) not in shown:
+            (root / str(row["dataset"]) / "grids" / name).unlink(missing_ok=True)
     return pages
 
 
-def _grid_file(root: Path, row: dict[str, Any]) -> Path | None:
-    """Where the published page of ``row`` keeps its grid (None: the row has none)."""
+def _grid_name(row: Any) -> str | None:
+    """The file name of ``row``'s grid on its published page (None: the row has none)."""
     grid = row.get("grid")
-    if not isinstance(grid, str) or not grid:
-        return None
-    return root / str(row["dataset"]) / "grids" / Path(grid).name
+    return Path(grid).name if isinstance(grid, str) and grid else None
