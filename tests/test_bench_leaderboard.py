@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 import genbench
+from genbench.bench.grids import grid_png
 from genbench.bench.leaderboard import collect, merge_rows, tables, write_tables
-from genbench.bench.report import grid_png, write_pages
+from genbench.bench.report import write_pages
 from genbench.bench.store import SCHEMA, ResultStore, atomic_write
 
 

@@ -229,7 +229,7 @@ class JobRunner:
         return errors
 
     def _save_grid(self, job: Job, images: list[Any]) -> str:
-        from genbench.bench.report import grid_png
+        from genbench.bench.grids import grid_png
         from genbench.bench.store import atomic_write, row_filename
 
         name = row_filename(job.model.name, job.config_id).replace(".json", ".png")

@@ -1,1 +1,37 @@
-"""Shared training utilities for family plugins: checkpoint I/O and training loops."""
+"""The shared training toolkit for family plugins: the names below are public API.
+
+Checkpoints (safetensors, never pickle), the weights a plugin ships, an EMA of a network,
+seeded batches of real images, loss logs, sample grids, a Fréchet validator for choosing
+the best checkpoint, and optimizer state as tensors. Importing this module is cheap: nothing
+here imports torch until it is used. Family-specific loops live with their families.
+"""
+
+from __future__ import annotations
+
+from genbench.threads import one_cpu_thread
+from genbench.train.checkpoint import load_checkpoint, save_checkpoint, sha256_file, shipped_weights
+from genbench.train.data import RealBatches, to_uint8, to_unit_range
+from genbench.train.ema import EMA
+from genbench.train.grid import save_grid
+from genbench.train.log import LossLog
+from genbench.train.state import optimizer_tensors, prefixed, restore_optimizer, unprefixed
+from genbench.train.validation import FrechetValidator
+
+__all__ = [
+    "EMA",
+    "FrechetValidator",
+    "LossLog",
+    "RealBatches",
+    "load_checkpoint",
+    "one_cpu_thread",
+    "optimizer_tensors",
+    "prefixed",
+    "restore_optimizer",
+    "save_checkpoint",
+    "save_grid",
+    "sha256_file",
+    "shipped_weights",
+    "to_uint8",
+    "to_unit_range",
+    "unprefixed",
+]

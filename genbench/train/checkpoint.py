@@ -14,6 +14,7 @@ from typing import Any
 
 from genbench.errors import GenbenchError
 from genbench.files import atomic_path
+from genbench.spec import Weights
 
 CONFIG_KEY = "genbench_config"
 
@@ -67,3 +68,9 @@ def load_checkpoint(
             f"checkpoint {source} is not a valid safetensors file: {error}"
         ) from error
     return tensors, json.loads(metadata.get(CONFIG_KEY, "{}"))
+
+
+def shipped_weights(name: str, sha256: str, folder: Path) -> Weights:
+    """The weights file of ``name`` in a plugin's ``weights/`` folder, e.g. dcgan-digits."""
+    filename = f"{name.replace('.', '-')}.safetensors"
+    return Weights(name=name, sha256=sha256, path=str(folder / filename), license="MIT")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from genbench.spec import ModelSpec, Weights
@@ -19,12 +18,6 @@ if TYPE_CHECKING:
     from torch import nn
 
     from genbench.train.sampling import GANSampler
-
-
-def shipped_weights(name: str, sha256: str, folder: Path) -> Weights:
-    """The weights file of ``name`` in a plugin's ``weights/`` folder, e.g. dcgan-digits."""
-    filename = f"{name.replace('.', '-')}.safetensors"
-    return Weights(name=name, sha256=sha256, path=str(folder / filename), license="MIT")
 
 
 def _load(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from genbench.train.checkpoint import save_checkpoint
+from genbench.train import save_checkpoint
 
 from genbench_ddpm.train import RECIPE
 from genbench_ddpm.unet import UNet, UNetConfig

@@ -6,7 +6,8 @@ from functools import partial
 from pathlib import Path
 
 import genbench
-from genbench.train.registration import gan_model_spec, shipped_weights
+from genbench.train import shipped_weights
+from genbench.train.registration import gan_model_spec
 from genbench_gan.train import ARCHITECTURES, RECIPE, build, generator
 
 WEIGHTS = Path(__file__).parent / "weights"

@@ -95,7 +95,7 @@ class DiffusionGenerator:
         self.network, self.schedule, self.config, self.device = network, schedule, config, device
 
     def sample(self, request: SampleRequest) -> torch.Tensor:
-        from genbench.train.data import to_uint8
+        from genbench.train import to_uint8
 
         noise = PerSampleNoise(request.seeds)
         with torch.inference_mode():

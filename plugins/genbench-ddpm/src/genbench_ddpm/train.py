@@ -18,7 +18,7 @@ from typing import Any
 
 import torch
 from genbench.seeding import derive_seed, seed_everything
-from genbench.train.checkpoint import load_checkpoint, save_checkpoint
+from genbench.train import load_checkpoint, save_checkpoint
 from torch.nn import functional as F
 
 from genbench_ddpm.diffusion import Schedule, q_sample
@@ -109,8 +109,7 @@ def train(
     (``out/ddpm-<dataset>.safetensors``) holds the EMA weights and the whole recipe.
     """
     from genbench.plugins import get_registry
-    from genbench.train.data import RealBatches
-    from genbench.train.ema import EMA
+    from genbench.train import EMA, RealBatches
 
     unknown = set(overrides) - set(RECIPE)
     if unknown:

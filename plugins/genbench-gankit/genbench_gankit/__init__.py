@@ -1,0 +1,1 @@
+"""The shared machinery of genbench's GAN families. Import from the submodules."""
