@@ -135,10 +135,8 @@ def _line(row: dict[str, Any]) -> str:
 
 
 def _warn_broken_plugins(registry: Any, echo: Callable[[str], None]) -> None:
-    for record in registry.plugins.values():
-        if record.status == "error":
-            first = record.errors[0]
-            echo(
-                f"warning: plugin {record.name} failed ({first['phase']}): {first['error']}; "
-                "its models are not in this run (see `genbench plugins`)"
-            )
+    for record in registry.broken():
+        echo(
+            f"warning: plugin {record.describe_failure()}; what it registers may be missing "
+            "from this run (see `genbench plugins`)"
+        )

@@ -1,4 +1,5 @@
-"""``genbench models`` and ``genbench plugins``: what is installed, and what broke."""
+"""``genbench models``, ``genbench metrics`` and ``genbench plugins``: what is installed,
+and what broke."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import click
 
 from genbench.plugins import get_registry
+from genbench.spec import TASKS
 
 
 def spec_as_dict(spec: Any) -> dict[str, Any]:
@@ -43,8 +45,7 @@ def echo_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
 def models(pattern: str, as_json: bool) -> None:
     """List registered models matching PATTERN (globs, comma lists, family:NAME)."""
     registry = get_registry()
-    specs = registry.models.select(pattern) if len(registry.models) else []
-    rows = [spec_as_dict(s) for s in specs]
+    rows = [spec_as_dict(s) for s in registry.models.select(pattern)]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
     else:
@@ -73,15 +74,29 @@ def plugins(as_json: bool) -> None:
     echo_table(rows, ["name", "version", "models", "status", "error"])
 
 
+@click.command("metrics")
+@click.argument("pattern", default="all")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+def metrics(pattern: str, as_json: bool) -> None:
+    """List registered metrics matching PATTERN: columns, inputs, tasks, plugin."""
+    registry = get_registry()
+    rows = [spec_as_dict(s) for s in registry.metrics.select(pattern)]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            row["columns"] = ",".join(row["columns"])
+            row["consumes"] = ",".join(row["consumes"])
+            row["tasks"] = "all" if len(row["tasks"]) == len(TASKS) else ",".join(row["tasks"])
+        echo_table(rows, ["name", "columns", "consumes", "tasks", "plugin"])
+    _warn_broken_plugins(registry)
+
+
 def _warn_broken_plugins(registry: Any) -> None:
-    broken = [r for r in registry.plugins.values() if r.status == "error"]
-    for record in broken:
-        first = record.errors[0]
+    for record in registry.broken():
         click.echo(
-            f"warning: plugin {record.name} ({first['phase']}): {first['error']}"
-            " — see `genbench plugins`",
-            err=True,
+            f"warning: plugin {record.describe_failure()} — see `genbench plugins`", err=True
         )
 
 
-commands = [models, plugins]
+commands = [models, metrics, plugins]
