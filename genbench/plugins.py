@@ -192,7 +192,14 @@ def load_registry() -> Registry:
 
 @functools.cache
 def get_registry() -> Registry:
-    """The registry of this process, loaded on first use."""
+    """The registry of this process, loaded on first use.
+
+    Use its ``models``, ``datasets``, ``feature_extractors`` and ``metrics``: catalogs of
+    specs with ``get(name)``, ``select(patterns, exclude)`` (globs, comma lists,
+    ``family:NAME``), ``names()``, ``in`` and iteration, raising a
+    :class:`genbench.GenbenchError` that says what exists; and ``plugins``, the records of
+    the loaded plugins by name (``version``, ``status``, ``errors``, ``registered``).
+    """
     return load_registry()
 
 
