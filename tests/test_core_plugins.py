@@ -312,3 +312,12 @@ def test_cli_unknown_pattern_is_an_error_listing_close_names(install_plugin) -> 
     assert code == 2
     assert "no model matches 'acme.tiyn'" in output
     assert "Did you mean: acme.tiny" in output
+
+
+def test_cli_lists_metrics() -> None:
+    code, output = _run("metrics", "k*", "--json")
+    assert code == 0
+    (kid,) = json.loads(output)
+    assert kid["name"] == "kid" and kid["columns"] == ["kid", "kid_std"]
+    code, output = _run("metrics")
+    assert code == 0 and "fid" in output and "CONSUMES" in output

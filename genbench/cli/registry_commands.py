@@ -39,18 +39,26 @@ def echo_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
         click.echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns).rstrip())
 
 
+def _list_specs(
+    catalog: Any, pattern: str, as_json: bool, columns: list[str], show: Callable[..., Any]
+) -> None:
+    """The specs of ``catalog`` matching ``pattern`` as JSON or as a table of ``columns``
+    (``show(row)`` makes a row's values printable), then the plugins that failed."""
+    rows = [spec_as_dict(s) for s in catalog.select(pattern)]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        echo_table([show(row) for row in rows], columns)
+    _warn_broken_plugins(get_registry())
+
+
 @click.command("models")
 @click.argument("pattern", default="all")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def models(pattern: str, as_json: bool) -> None:
     """List registered models matching PATTERN (globs, comma lists, family:NAME)."""
-    registry = get_registry()
-    rows = [spec_as_dict(s) for s in registry.models.select(pattern)]
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
-    else:
-        echo_table(rows, ["name", "family", "task", "dataset", "plugin"])
-    _warn_broken_plugins(registry)
+    columns = ["name", "family", "task", "dataset", "plugin"]
+    _list_specs(get_registry().models, pattern, as_json, columns, lambda row: row)
 
 
 @click.command("plugins")
@@ -79,17 +87,18 @@ def plugins(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def metrics(pattern: str, as_json: bool) -> None:
     """List registered metrics matching PATTERN: columns, inputs, tasks, plugin."""
-    registry = get_registry()
-    rows = [spec_as_dict(s) for s in registry.metrics.select(pattern)]
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
-    else:
-        for row in rows:
-            row["columns"] = ",".join(row["columns"])
-            row["consumes"] = ",".join(row["consumes"])
-            row["tasks"] = "all" if len(row["tasks"]) == len(TASKS) else ",".join(row["tasks"])
-        echo_table(rows, ["name", "columns", "consumes", "tasks", "plugin"])
-    _warn_broken_plugins(registry)
+
+    def show(row: dict[str, Any]) -> dict[str, Any]:
+        tasks = "all" if len(row["tasks"]) == len(TASKS) else ",".join(row["tasks"])
+        return {
+            **row,
+            "columns": ",".join(row["columns"]),
+            "consumes": ",".join(row["consumes"]),
+            "tasks": tasks,
+        }
+
+    columns = ["name", "columns", "consumes", "tasks", "plugin"]
+    _list_specs(get_registry().metrics, pattern, as_json, columns, show)
 
 
 def _warn_broken_plugins(registry: Any) -> None:
