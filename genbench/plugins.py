@@ -140,11 +140,11 @@ def _register(
         optional = all(i.optionalhook for i in caller.get_hookimpls() if i.plugin is module)
         if not caller.has_spec() and not optional:
             close = difflib.get_close_matches(caller.name, HOOKS, n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
+            hint = f" (did you mean {close[0]}?)" if close else ""
             _fail(
                 record,
                 "register",
-                f"unknown hook {caller.name}{hint} The hooks are {', '.join(HOOKS)}",
+                f"unknown hook {caller.name}{hint}; the hooks are {', '.join(HOOKS)}",
             )
     for name in dir(module):
         hook_like = name.startswith("genbench_") and callable(getattr(module, name))

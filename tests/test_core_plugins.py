@@ -181,7 +181,7 @@ def test_a_misspelt_hook_names_the_right_one_and_an_optional_one_is_allowed(
     install_plugin("genbench-future", OPTIONAL)
     registry = genbench.get_registry()
     error = registry.plugins["genbench-typo"].errors[0]["error"]
-    assert "unknown hook genbench_register_modles; did you mean genbench_register_models?" in error
+    assert "unknown hook genbench_register_modles (did you mean genbench_register_models?)" in error
     assert registry.plugins["genbench-future"].status == "ok"
 
 
