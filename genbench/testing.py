@@ -11,8 +11,8 @@ It checks what authors get wrong, each failure naming the model, its plugin and 
 
 - the generator contract on the CPU: uint8 of the declared shape, images that are neither
   flat, nor all alike, nor scaled to 0..1 before the uint8 cast;
-- independence of the batch: a full batch of ``n`` samples (32) against the same seeds
-  drawn in batches of 4 in reverse order and three of them alone, and determinism;
+- independence of the batch: a full batch of ``n`` samples (32) against its last 8 seeds
+  drawn in batches of 4 in reverse order and three of its seeds alone, and determinism;
 - that conditions (labels, input images, prompts) change the output;
 - that the installed distribution ships the model's weights file (a wheel without its
   package data) with the pinned sha256;
@@ -119,8 +119,10 @@ def assert_model_conforms(model: ModelSpec | str, *, device: str = "cpu", n: int
         problem = monitor.problem(n)
         if problem:
             _fail(spec, problem)
-        backwards = everything[::-1]
-        batches = [backwards[i : i + OTHER_BATCH] for i in range(0, n, OTHER_BATCH)]
+        # the last seeds (where code that changes past some batch size shows) in small
+        # batches in reverse order, and three alone; all n again would double the kit's time
+        backwards = everything[::-1][: 2 * OTHER_BATCH]
+        batches = [backwards[i : i + OTHER_BATCH] for i in range(0, len(backwards), OTHER_BATCH)]
         batches += [[i] for i in dict.fromkeys((0, n // 2, n - 1))]
         for index in batches:
             if not torch.equal(draw(index), full[index]):
