@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+# The random calibrated Inception weights are test support, kept beside the tests.
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
 
 def _set_threads(threads: int) -> None:
@@ -57,11 +59,11 @@ def _time(run):  # type: ignore[no-untyped-def]
 
 
 def end_to_end(args: argparse.Namespace, work: Path) -> None:
+    from calibration import install_random_inception
     from click.testing import CliRunner
     from pytorch_fid.fid_score import calculate_fid_given_paths
 
     from genbench.cli import build_cli
-    from genbench.features.calibration import install_random_inception
 
     weights = install_random_inception(work / "torch-home")
     os.environ["TORCH_HOME"] = str(work / "torch-home")
@@ -102,11 +104,11 @@ def end_to_end(args: argparse.Namespace, work: Path) -> None:
 
 def extract_only(args: argparse.Namespace, work: Path) -> None:
     import torch
+    from calibration import install_random_inception
     from pytorch_fid.inception import InceptionV3
 
     from genbench import weights as store
     from genbench.features import load_extractor
-    from genbench.features.calibration import install_random_inception
 
     weights = install_random_inception(work / "torch-home")
     os.environ["TORCH_HOME"] = str(work / "torch-home")

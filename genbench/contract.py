@@ -28,3 +28,17 @@ def check_output(spec: ModelSpec, images: Any, n: int) -> None:
     expected = (n, spec.channels, spec.resolution, spec.resolution)
     if tuple(images.shape) != expected:
         fail(spec, f"sample() returned shape {tuple(images.shape)}; the spec declares {expected}")
+
+
+def value_range_problem(brightest: int) -> str | None:
+    """What is wrong with images whose brightest pixel is ``brightest`` (None: nothing).
+
+    Images scaled to 0..1 before the uint8 cast hold only 0s and 1s: black, yet neither flat
+    nor identical, so no other check notices them.
+    """
+    if brightest <= 1:
+        return (
+            "every pixel is 0 or 1: the images look scaled to 0..1 before the uint8 cast "
+            "(they are black); scale them to 0..255 first"
+        )
+    return None

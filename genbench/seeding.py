@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import torch
 
+__all__ = ["PerSampleNoise", "derive_seed", "randn", "sample_seeds", "seed_everything"]
+
 _MASK64 = (1 << 64) - 1
 
 

@@ -253,17 +253,29 @@ class DatasetSplit(Protocol):
     def read(self, field: str, indices: Sequence[int]) -> np.ndarray: ...
 
 
+@runtime_checkable
+class FeatureNet(Protocol):
+    """What a feature extractor's ``load`` returns.
+
+    Called with uint8 images (n, C, H, W) already on its device, it returns a dict of float
+    tensors of shape (n, width), one per output its spec declares (``"features"`` at least).
+    """
+
+    def __call__(self, images: torch.Tensor) -> dict[str, torch.Tensor]: ...
+
+
 @dataclass(frozen=True)
 class FeatureExtractorSpec:
-    """A feature space. ``load(device)`` returns a callable mapping uint8 images
-    (n, C, H, W) to a dict of float tensors named as in ``outputs`` (name -> width),
-    e.g. ``{"features": 2048, "logits": 1008}``. ``weights`` is None for nets without any.
-    ``resize_modes`` lists the modes it accepts; the first is the default.
+    """A feature space. ``load(device, *, resize, weights_path)`` returns a
+    :class:`FeatureNet` whose outputs are named as in ``outputs`` (name -> width), e.g.
+    ``{"features": 2048, "logits": 1008}``. ``resize`` is one of ``resize_modes`` (the first
+    is the default); ``weights_path`` is the verified local file of ``weights``, or None for
+    a net without any (``weights=None``).
     """
 
     name: str
     outputs: Mapping[str, int]
-    load: Callable[..., Callable[[torch.Tensor], dict[str, torch.Tensor]]]
+    load: Callable[..., FeatureNet]
     weights: Weights | None = None
     resize_modes: tuple[str, ...] = ("none",)
     input_size: int | None = None
@@ -280,7 +292,12 @@ class FeatureExtractorSpec:
             "outputs",
             "must map output names to widths and include 'features'",
         )
-        _check(callable(self.load), self, "load", "must be callable as load(device)")
+        _check(
+            callable(self.load),
+            self,
+            "load",
+            "must be callable as load(device, *, resize, weights_path)",
+        )
         _check(bool(self.resize_modes), self, "resize_modes", "must list at least one mode")
 
 

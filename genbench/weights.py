@@ -28,6 +28,9 @@ from genbench.train.checkpoint import sha256_file
 if TYPE_CHECKING:
     import torch
 
+# What plugins use (docs/plugins.md, "Shipping weights"); the rest serves the core.
+__all__ = ["load_state_dict", "resolve"]
+
 # Files genbench knows that no registered spec ships (the LPIPS backbones are read by a
 # metric, not a feature extractor). The feature extractors' own files come from their specs.
 LPIPS_ALEXNET = Weights(

@@ -106,6 +106,8 @@ class Generator:
             base = (255 - request.inputs.float()) * 0.9 + base * 0.1
         if self.kind == "float":
             return base / 255
+        if self.kind == "unit-range":
+            return (base / 80).round().to(torch.uint8)  # 0..1 cast to uint8: black
         if self.kind == "nan":
             return (base * float("nan")).to(torch.uint8)
         if self.kind == "constant":
@@ -290,6 +292,15 @@ def genbench_register_models(register):
         _model("tiny.cycle", "cycle", "unpaired-translation", inputs="domain_a", targets="domain_b")
     )
     register(_model("tiny.text", "text", task="text-to-image"))
-    for kind in ("load-error", "sample-error", "float", "nan", "constant", "shape", "channels"):
+    for kind in (
+        "load-error",
+        "sample-error",
+        "float",
+        "unit-range",
+        "nan",
+        "constant",
+        "shape",
+        "channels",
+    ):
         register(_model(f"broken.{kind}", kind))
     register(_model("crash.kill", "crash"))

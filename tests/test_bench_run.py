@@ -72,6 +72,7 @@ def test_broken_models_become_error_rows_and_the_rest_go_on(env, tmp_path: Path)
         "broken.load-error": "load failed: FileNotFoundError",
         "broken.sample-error": "sampling failed: RuntimeError: the tiny generator broke",
         "broken.float": "dtype torch.float32",
+        "broken.unit-range": "every pixel is 0 or 1",
         "broken.shape": "returned shape (40, 1, 4, 8)",
         "broken.channels": "returned shape (40, 3, 8, 8)",
         "broken.nan": "single flat colour",
@@ -87,7 +88,7 @@ def test_broken_models_become_error_rows_and_the_rest_go_on(env, tmp_path: Path)
         )
     frame = pd.read_csv(out / "leaderboards" / "tiny" / "unconditional.csv")
     assert frame["model"].iloc[0] == "tiny.good"  # failed rows sort last
-    assert "7 model(s) failed" in result.output
+    assert "8 model(s) failed" in result.output
 
 
 def test_a_broken_metric_is_an_error_row_that_keeps_the_other_values(env, tmp_path: Path) -> None:

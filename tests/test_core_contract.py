@@ -41,15 +41,21 @@ def test_every_hook_is_documented(hook: str) -> None:
 
 
 # Samplers this long are checked by their own plugin's tests; here they would only double
-# the suite's longest test (a 1000-step DDPM: ~5 min on 2 busy cores).
+# the suite's longest test (a 1000-step DDPM: ~5 min on 2 busy cores). Those of 50 steps
+# and more take 20-30 s each under the kit's batch of 32: the quick suite leaves them out.
 LONG_SAMPLERS_NFE = 1000
+SLOW_SAMPLERS_NFE = 50
 
 
 def _conformance_params() -> list[object]:
     params: list[object] = []
     for spec in genbench.get_registry().models:
-        long = int(spec.info.get("nfe", 1)) >= LONG_SAMPLERS_NFE
-        marks = [pytest.mark.skip(reason=f"{spec.plugin}'s own tests check it")] if long else []
+        nfe = int(spec.info.get("nfe", 1))
+        marks: list[pytest.MarkDecorator] = []
+        if nfe >= LONG_SAMPLERS_NFE:
+            marks.append(pytest.mark.skip(reason=f"{spec.plugin}'s own tests check it"))
+        elif nfe >= SLOW_SAMPLERS_NFE:
+            marks.append(pytest.mark.slow)
         params.append(pytest.param(spec.name, marks=marks))
     return params
 

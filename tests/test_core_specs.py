@@ -9,7 +9,7 @@ import pytest
 
 import genbench
 from genbench.errors import UnknownNameError
-from genbench.registry import Catalog
+from genbench.registry import Catalog, PluginRecord
 
 
 def _model(**overrides: object) -> genbench.ModelSpec:
@@ -61,13 +61,14 @@ def test_specs_are_frozen() -> None:
 
 def _catalog() -> Catalog[genbench.ModelSpec]:
     catalog: Catalog[genbench.ModelSpec] = Catalog("model")
+    plugin = PluginRecord("genbench-test", "1.0", "test")
     for name, family in [
         ("dcgan.digits", "dcgan"),
         ("dcgan.shapes", "dcgan"),
         ("wgan-gp.digits", "wgan"),
         ("ddpm.digits-ddim50", "ddpm"),
     ]:
-        catalog.add(_model(name=name, family=family))
+        catalog.add(_model(name=name, family=family), plugin)
     return catalog
 
 

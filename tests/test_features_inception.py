@@ -7,6 +7,9 @@ written in the real format (``torch.save`` of a state dict) where the peers look
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -14,9 +17,11 @@ import torch
 import genbench
 from genbench import weights as store
 from genbench.features import load_extractor
-from genbench.features.calibration import INCEPTION_HUB_FILENAME, install_random_inception
 from genbench.features.inception import fid_inception
 from genbench.features.resize import clean_resize, legacy_pytorch
+
+sys.path.insert(0, str(Path(__file__).parent))  # test support (importlib mode)
+from calibration import INCEPTION_HUB_FILENAME, install_random_inception
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ pytorch-fid and clean-fid on the same folders and the same (random) Inception we
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,9 @@ from PIL import Image
 import genbench
 from genbench import weights as store
 from genbench.cli import build_cli
-from genbench.features.calibration import install_random_inception
+
+sys.path.insert(0, str(Path(__file__).parent))  # test support (importlib mode)
+from calibration import install_random_inception
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from genbench.bench.conditions import Conditions
 from genbench.bench.timing import Stopwatch
+from genbench.contract import check_output, value_range_problem
 from genbench.features.extractor import FEATURE_CHUNK
 
 if TYPE_CHECKING:
@@ -43,11 +44,13 @@ def autocast(device: str, precision: str) -> Any:
 @dataclass
 class OutputMonitor:
     """Catches output that passes the dtype and shape checks but is not an image set:
-    every image a single flat colour (what NaNs cast to uint8 become), or all identical."""
+    every image a single flat colour (what NaNs cast to uint8 become), all identical, or
+    only 0s and 1s (images in 0..1 cast to uint8)."""
 
     first: np.ndarray | None = None
     varied: bool = False
     distinct: bool = False
+    brightest: int = 0
 
     def update(self, images: torch.Tensor) -> None:
         flat = images.flatten(1)
@@ -59,6 +62,7 @@ class OutputMonitor:
             self.distinct = (
                 bool((flat != flat[:1]).any()) or not (images[0].numpy() == self.first).all()
             )
+        self.brightest = max(self.brightest, int(images.max()))
 
     @classmethod
     def merged(cls, monitors: Sequence[OutputMonitor]) -> OutputMonitor:
@@ -67,14 +71,20 @@ class OutputMonitor:
             not (f == firsts[0]).all() for f in firsts[1:]
         )
         varied = any(m.varied for m in monitors)
-        return cls(first=firsts[0] if firsts else None, varied=varied, distinct=distinct)
+        brightest = max(m.brightest for m in monitors)
+        return cls(
+            first=firsts[0] if firsts else None,
+            varied=varied,
+            distinct=distinct,
+            brightest=brightest,
+        )
 
     def problem(self, n: int) -> str | None:
         if self.first is not None and not self.varied:
             return "every image is a single flat colour (NaN or constant output cast to uint8?)"
         if n > 1 and not self.distinct:
             return f"all {n} samples are identical: the seeds are ignored"
-        return None
+        return value_range_problem(self.brightest) if self.first is not None else None
 
 
 @dataclass
@@ -106,8 +116,6 @@ def sample_shard(
     """Sample the indices of ``chunks`` in batches and extract their features chunk by chunk."""
     import numpy as np
     import torch
-
-    from genbench.contract import check_output
 
     spec = conditions.model
     watch = Stopwatch()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import NoReturn
 
 import click
 
-from genbench import __version__
 from genbench.errors import GenbenchError
+from genbench.version import __version__
 
 # Modules whose ``commands`` list is added to the top-level group, in help order.
 COMMAND_MODULES = (
@@ -24,6 +25,12 @@ COMMAND_MODULES = (
 )
 
 
+def _stop(error: GenbenchError) -> NoReturn:
+    """One actionable line instead of a traceback; exit status 2."""
+    click.echo(f"error: {error}", err=True)
+    sys.exit(2)
+
+
 class _Group(click.Group):
     """Prints a ``GenbenchError`` as one actionable line instead of a traceback."""
 
@@ -31,18 +38,18 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except GenbenchError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(2)
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="genbench")
-def cli() -> None:
-    """Benchmark image generative models: one registry of plugins, one way to score."""
+            _stop(error)
 
 
 def build_cli() -> click.Group:
-    """The top-level group with the built-in commands and those plugins add."""
+    """A new top-level group with the built-in commands and those plugins add (new each
+    time, so that one registry's plugin commands never leak into another's)."""
+
+    @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, prog_name="genbench")
+    def cli() -> None:
+        """Benchmark image generative models: one registry of plugins, one way to score."""
+
     for name in COMMAND_MODULES:
         for command in importlib.import_module(name).commands:
             cli.add_command(command)
@@ -53,4 +60,8 @@ def build_cli() -> click.Group:
 
 
 def main(argv: list[str] | None = None) -> None:
-    build_cli().main(args=argv, prog_name="genbench")
+    try:
+        command = build_cli()  # loads the plugins, which can fail (GENBENCH_LOAD_PLUGINS)
+    except GenbenchError as error:
+        _stop(error)
+    command.main(args=argv, prog_name="genbench")

@@ -1,4 +1,5 @@
-"""``genbench models`` and ``genbench plugins``: what is installed, and what broke."""
+"""``genbench models``, ``genbench metrics`` and ``genbench plugins``: what is installed,
+and what broke."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import click
 
 from genbench.plugins import get_registry
+from genbench.spec import TASKS
 
 
 def spec_as_dict(spec: Any) -> dict[str, Any]:
@@ -37,19 +39,26 @@ def echo_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
         click.echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns).rstrip())
 
 
+def _list_specs(
+    catalog: Any, pattern: str, as_json: bool, columns: list[str], show: Callable[..., Any]
+) -> None:
+    """The specs of ``catalog`` matching ``pattern`` as JSON or as a table of ``columns``
+    (``show(row)`` makes a row's values printable), then the plugins that failed."""
+    rows = [spec_as_dict(s) for s in catalog.select(pattern)]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        echo_table([show(row) for row in rows], columns)
+    _warn_broken_plugins(get_registry())
+
+
 @click.command("models")
 @click.argument("pattern", default="all")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def models(pattern: str, as_json: bool) -> None:
     """List registered models matching PATTERN (globs, comma lists, family:NAME)."""
-    registry = get_registry()
-    specs = registry.models.select(pattern) if len(registry.models) else []
-    rows = [spec_as_dict(s) for s in specs]
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
-    else:
-        echo_table(rows, ["name", "family", "task", "dataset", "plugin"])
-    _warn_broken_plugins(registry)
+    columns = ["name", "family", "task", "dataset", "plugin"]
+    _list_specs(get_registry().models, pattern, as_json, columns, lambda row: row)
 
 
 @click.command("plugins")
@@ -73,15 +82,30 @@ def plugins(as_json: bool) -> None:
     echo_table(rows, ["name", "version", "models", "status", "error"])
 
 
+@click.command("metrics")
+@click.argument("pattern", default="all")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+def metrics(pattern: str, as_json: bool) -> None:
+    """List registered metrics matching PATTERN: columns, inputs, tasks, plugin."""
+
+    def show(row: dict[str, Any]) -> dict[str, Any]:
+        tasks = "all" if len(row["tasks"]) == len(TASKS) else ",".join(row["tasks"])
+        return {
+            **row,
+            "columns": ",".join(row["columns"]),
+            "consumes": ",".join(row["consumes"]),
+            "tasks": tasks,
+        }
+
+    columns = ["name", "columns", "consumes", "tasks", "plugin"]
+    _list_specs(get_registry().metrics, pattern, as_json, columns, show)
+
+
 def _warn_broken_plugins(registry: Any) -> None:
-    broken = [r for r in registry.plugins.values() if r.status == "error"]
-    for record in broken:
-        first = record.errors[0]
+    for record in registry.broken():
         click.echo(
-            f"warning: plugin {record.name} ({first['phase']}): {first['error']}"
-            " — see `genbench plugins`",
-            err=True,
+            f"warning: plugin {record.describe_failure()} — see `genbench plugins`", err=True
         )
 
 
-commands = [models, plugins]
+commands = [models, metrics, plugins]

@@ -25,17 +25,34 @@ dependencies = ["genbench>=0.1", "torch>=2.2"]
 
 [tool.setuptools.packages.find]
 include = ["genbench_{module}*"]
+
+[tool.setuptools.package-data]
+# A wheel leaves out every file not declared here: the weights must be.
+genbench_{module} = ["weights/*.safetensors"]
 """
 
-_PLUGIN = '''"""Registers the {name} models with genbench."""
+_PLUGIN = '''"""Registers the {name} models with genbench. Cheap: torch is imported inside load."""
+
+from pathlib import Path
 
 import genbench
 
+WEIGHTS = genbench.Weights(
+    name="{name}.tiny",
+    sha256="{sha256}",
+    path=str(Path(__file__).parent / "weights" / "{name}-tiny.safetensors"),
+    license="MIT",
+)
+
 
 def load(device):
+    from genbench.weights import load_state_dict, resolve
+
     from genbench_{module}.model import TinyGenerator
 
-    return TinyGenerator().to(device)
+    generator = TinyGenerator()
+    generator.load_state_dict(load_state_dict(resolve(WEIGHTS)))
+    return generator.to(device).eval()
 
 
 @genbench.hookimpl
@@ -49,6 +66,8 @@ def genbench_register_models(register):
             resolution=16,
             channels=1,
             load=load,
+            weights=WEIGHTS,
+            license="MIT",
             description="A tiny untrained generator: replace it with your model.",
         )
     )
@@ -66,14 +85,13 @@ class TinyGenerator(nn.Module):
     def __init__(self, latent_dim: int = 16, resolution: int = 16) -> None:
         super().__init__()
         self.latent_dim, self.resolution = latent_dim, resolution
-        torch.manual_seed(0)  # fixed weights stand in for a trained checkpoint
         self.net = nn.Sequential(nn.Linear(latent_dim, resolution * resolution), nn.Tanh())
 
     @torch.inference_mode()
     def sample(self, request) -> torch.Tensor:
         device = next(self.parameters()).device
         z = PerSampleNoise(request.seeds).randn(self.latent_dim, device=device)
-        # One sample at a time, so a sample never depends on its batch neighbours.
+        # One sample at a time: a matrix product's rounding may change with the batch size.
         x = torch.cat([self.net(row[None]) for row in z])
         x = x.view(-1, 1, self.resolution, self.resolution)
         return ((x + 1) * 127.5).round().clamp(0, 255).to(torch.uint8)
@@ -95,9 +113,36 @@ A [genbench](https://pypi.org/project/genbench/) plugin registering the `{name}`
     pytest
 
 `genbench_{module}/plugin.py` registers the models (cheap: no torch at registration),
-`genbench_{module}/model.py` holds the network. Sample i must depend only on `seeds[i]`:
-draw noise with `genbench.seeding.PerSampleNoise`. `tests/` runs genbench's conformance kit.
+`genbench_{module}/model.py` holds the network and `genbench_{module}/weights/` the shipped
+weights. Sample i must depend only on `seeds[i]`: draw noise with
+`genbench.seeding.PerSampleNoise`. `tests/` runs genbench's conformance kit.
+
+## Model card: {name}.tiny
+
+- Weights: `genbench_{module}/weights/{name}-tiny.safetensors` (sha256 pinned in `plugin.py`),
+  an untrained `TinyGenerator` initialised with seed 0. Replace them with your trained
+  weights and say here how they were trained (data, steps, seed, hardware, time).
+- License: MIT.
 """
+
+
+def _write_weights(model_file: Path, target: Path) -> str:
+    """Weights for the scaffold's network (its initialisation from seed 0), written as the
+    plugin ships them; returns their sha256."""
+    import importlib.util
+
+    import torch
+
+    from genbench.train import save_checkpoint
+
+    spec = importlib.util.spec_from_file_location("genbench_scaffold_model", model_file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        network = module.TinyGenerator()
+    return save_checkpoint(target, network.state_dict(), {"architecture": "TinyGenerator"})
 
 
 def scaffold(name: str, directory: Path) -> list[Path]:
@@ -107,20 +152,23 @@ def scaffold(name: str, directory: Path) -> list[Path]:
     if directory.exists() and any(directory.iterdir()):
         raise GenbenchError(f"{directory} is not empty; choose a new directory")
     module = name
-    files = {
-        "pyproject.toml": _PYPROJECT,
-        "README.md": _README,
-        f"genbench_{module}/__init__.py": '"""genbench plugin: {name}."""\n',
-        f"genbench_{module}/plugin.py": _PLUGIN,
-        f"genbench_{module}/model.py": _MODEL,
-        f"tests/test_{module}.py": _TEST,
-    }
+    package = directory / f"genbench_{module}"
     written = []
-    for relative, template in files.items():
-        path = directory / relative
+
+    def write(path: Path, template: str, **fields: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(template.format(name=name, module=module) if "{" in template else template)
+        path.write_text(template.format(name=name, module=module, **fields))
         written.append(path)
+
+    write(directory / "pyproject.toml", _PYPROJECT)
+    write(directory / "README.md", _README)
+    write(package / "__init__.py", '"""genbench plugin: {name}."""\n')
+    write(package / "model.py", _MODEL)
+    weights = package / "weights" / f"{name}-tiny.safetensors"
+    sha256 = _write_weights(package / "model.py", weights)
+    written.append(weights)
+    write(package / "plugin.py", _PLUGIN, sha256=sha256)
+    write(directory / "tests" / f"test_{module}.py", _TEST)
     return written
 
 

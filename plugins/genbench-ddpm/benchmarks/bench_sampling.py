@@ -18,8 +18,8 @@ from collections.abc import Callable
 from typing import Any
 
 import torch
+from genbench import SampleRequest
 from genbench.seeding import sample_seeds
-from genbench.spec import SampleRequest
 
 from genbench_ddpm import sampler
 from genbench_ddpm.plugin import ROWS, WEIGHTS, RowLoader

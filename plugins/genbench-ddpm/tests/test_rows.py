@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from genbench.errors import GenbenchError
-from genbench.plugins import get_registry
-from genbench.spec import SampleRequest
+from genbench import GenbenchError, SampleRequest, get_registry
 from genbench.testing import assert_model_conforms
 
 from genbench_ddpm import sampler

@@ -18,8 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from genbench import reset_registry
-from genbench.errors import GenbenchError
+from genbench import GenbenchError, reset_registry
 from genbench_diffusers.config import (
     CONFIG_ENV,
     PipelineEntry,
@@ -164,7 +163,7 @@ def pipeline_task(directory: Path, class_name: str | None = None) -> str:
 
 def _dataset_defaults(table: dict[str, Any]) -> dict[str, Any]:
     """Resolution, channels and classes of the entry's dataset (it must be registered)."""
-    from genbench.plugins import get_registry
+    from genbench import get_registry
 
     if "dataset" not in table:
         raise GenbenchError("pass --dataset NAME: the dataset the samples are compared with")

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import genbench
-from genbench.errors import GenbenchError
-from genbench.home import subdir
+from genbench import GenbenchError
 from genbench_diffusers.hub import local_directory, missing_checkpoint, network_off
 
 if TYPE_CHECKING:
@@ -60,7 +59,7 @@ def clip_directory() -> Path:
 
 def store_directory(hub_id: str) -> Path:
     """Where the weights store keeps the CLIP model ``hub_id``."""
-    return subdir("weights") / "clip" / hub_id.replace("/", "--")
+    return genbench.home() / "weights" / "clip" / hub_id.replace("/", "--")
 
 
 class ClipScorer:

@@ -20,10 +20,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from genbench.errors import GenbenchError
-from genbench.files import atomic_path
-from genbench.home import home
-from genbench.spec import TASKS
+from genbench import TASKS, GenbenchError, atomic_path, home
 from genbench_diffusers.known import KNOWN_CHECKPOINTS
 
 if sys.version_info >= (3, 11):

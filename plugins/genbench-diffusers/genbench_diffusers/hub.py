@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from genbench.errors import GenbenchError
-from genbench.home import offline
+from genbench import GenbenchError, offline
 
 
 def network_off() -> bool:

@@ -24,9 +24,8 @@ import inspect
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from genbench.errors import GenbenchError
+from genbench import GenbenchError, SampleRequest
 from genbench.seeding import derive_seed
-from genbench.spec import SampleRequest
 from genbench_diffusers.config import PipelineEntry
 from genbench_diffusers.hub import local_directory, missing_checkpoint, network_off
 

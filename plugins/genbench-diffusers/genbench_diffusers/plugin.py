@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any
 
 import genbench
-from genbench.errors import GenbenchError
+from genbench import GenbenchError
 from genbench_diffusers.config import FAMILY, PipelineEntry, read_entries_and_problems
 
 

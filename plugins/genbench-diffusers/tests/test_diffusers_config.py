@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from genbench_diffusers.config import PipelineEntry, config_path, read_entries, write_entries
 
 from genbench import GenbenchError, get_registry
+from genbench.testing import run_cli
 
 
 def _write(text: str) -> Path:
@@ -96,9 +96,7 @@ def test_registration_imports_neither_torch_nor_diffusers(tmp_path: Path) -> Non
 
 
 def _cli(*args: str) -> str:
-    from genbench.cli import build_cli
-
-    result = CliRunner().invoke(build_cli(), list(args))
+    result = run_cli(*args)
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -140,16 +138,10 @@ def test_add_infers_the_task_and_the_dataset_geometry(pipeline_dirs: dict[str, P
 
 
 def test_add_refuses_a_duplicate_and_a_missing_directory(pipeline_dirs: dict[str, Path]) -> None:
-    from genbench.cli import build_cli
-
     _cli("diffusers", "add", "ddpm", str(pipeline_dirs["ddpm"]), "--dataset", "digits")
-    again = CliRunner().invoke(
-        build_cli(), ["diffusers", "add", "ddpm", str(pipeline_dirs["ddpm"]), "--dataset", "digits"]
-    )
+    again = run_cli("diffusers", "add", "ddpm", str(pipeline_dirs["ddpm"]), "--dataset", "digits")
     assert again.exit_code == 2 and "--force" in again.output
-    missing = CliRunner().invoke(
-        build_cli(), ["diffusers", "add", "x", "./nowhere", "--dataset", "digits"]
-    )
+    missing = run_cli("diffusers", "add", "x", "./nowhere", "--dataset", "digits")
     assert missing.exit_code == 2 and "no such directory" in missing.output
 
 

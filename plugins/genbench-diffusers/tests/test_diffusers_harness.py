@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import tiny_pipelines
 import torch
-from click.testing import CliRunner
 from genbench_diffusers.clip_score import CLIP_ENV, ClipScorer, clip_score_from_cosines
 from genbench_diffusers.config import PipelineEntry, write_entries
 from genbench_diffusers.plugin import load_generator
 
 from genbench import SampleRequest, reset_registry
 from genbench.seeding import sample_seeds
+from genbench.testing import run_cli
 
 PROMPTS = ["a handwritten zero", "a handwritten seven"]
 N = 12
@@ -38,8 +38,6 @@ def test_run_scores_every_diffusers_task(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from genbench.cli import build_cli
-
     entries = _on_digits(tiny_entries)
     write_entries(entries)
     clip = tiny_pipelines.build_clip(tmp_path / "clip", agreeing=True)
@@ -50,7 +48,7 @@ def test_run_scores_every_diffusers_task(
     out = tmp_path / "run"
     args = ["run", "--models", "diffusers.*", "--n-samples", str(N), "--batch-size", "5"]
     args += ["--prompts", str(prompts), "--out", str(out), "--no-progress"]
-    result = CliRunner().invoke(build_cli(), args)
+    result = run_cli(*args)
     assert result.exit_code == 0, result.output
 
     rows = {

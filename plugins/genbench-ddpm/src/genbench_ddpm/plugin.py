@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import genbench
-from genbench.spec import ModelSpec, Weights
+from genbench import ModelSpec, Weights
 
 from genbench_ddpm.config import SamplerConfig
 

@@ -13,9 +13,8 @@ makes every sample go through the same kernels whatever the request size.
 from __future__ import annotations
 
 import torch
-from genbench.errors import GenbenchError
+from genbench import GenbenchError, SampleRequest
 from genbench.seeding import PerSampleNoise
-from genbench.spec import SampleRequest
 
 from genbench_ddpm.config import SamplerConfig
 from genbench_ddpm.diffusion import Schedule, ddim_step, ddim_timesteps, p_sample

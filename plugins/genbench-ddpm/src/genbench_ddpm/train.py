@@ -108,7 +108,7 @@ def train(
     ``overrides`` replace entries of :data:`RECIPE` (e.g. ``lr=2e-4``). The checkpoint
     (``out/ddpm-<dataset>.safetensors``) holds the EMA weights and the whole recipe.
     """
-    from genbench.plugins import get_registry
+    from genbench import get_registry
     from genbench.train import EMA, RealBatches
 
     unknown = set(overrides) - set(RECIPE)

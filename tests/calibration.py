@@ -1,4 +1,5 @@
-"""Random but well-scaled weights for nets whose real weights cannot be downloaded here.
+"""Random but well-scaled weights for nets whose real weights cannot be downloaded here
+(test support: the agreement tests and benchmarks/bench_score.py import it from here).
 
 Tests and benchmarks compare genbench with the reference implementations on identical
 weights files in the real format. Random weights work for that only if activations stay
