@@ -15,13 +15,16 @@ from genbench.seeding import sample_seeds
 from genbench.spec import SampleRequest
 
 if TYPE_CHECKING:
-    from genbench.train.sampling import GANSampler
+    from genbench.spec import Generator
 
 VALIDATION_SEED = 20140610  # fixed: every evaluation of a run sees the same z
 
 
 class FrechetValidator:
-    """FID of ``n`` generated samples vs the reference split, in the dataset's feature net."""
+    """FID of ``n`` generated samples vs the reference split, in the dataset's feature net.
+
+    A generator with a ``num_classes`` attribute (not None) is asked for balanced labels.
+    """
 
     def __init__(self, dataset: str, n: int, device: str) -> None:
         from genbench.features import load_extractor, reference_features
@@ -33,16 +36,17 @@ class FrechetValidator:
         self.seeds = sample_seeds(VALIDATION_SEED, range(n))
         self.num_classes = spec.num_classes
 
-    def __call__(self, sampler: GANSampler) -> float:
+    def __call__(self, generator: Generator) -> float:
         import numpy as np
         import torch
 
         from genbench.metrics import fid_from_features
 
         labels = None
-        if sampler.num_classes is not None:
-            labels = [i % sampler.num_classes for i in range(len(self.seeds))]
-        images = sampler.sample(SampleRequest(seeds=self.seeds, labels=labels))
+        num_classes = getattr(generator, "num_classes", None)
+        if num_classes is not None:
+            labels = [i % num_classes for i in range(len(self.seeds))]
+        images = generator.sample(SampleRequest(seeds=self.seeds, labels=labels))
         with torch.no_grad():
             fake = self.extractor(images)["features"].double().cpu().numpy()
         real = np.asarray(self.reference["features"], dtype=np.float64)
