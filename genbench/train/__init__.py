@@ -20,8 +20,8 @@ from genbench.train.validation import FeatureSpace, FrechetValidator
 
 __all__ = [
     "EMA",
-    "FeatureSpace",
     "LOG_COLUMNS",
+    "FeatureSpace",
     "FrechetValidator",
     "LossLog",
     "RealBatches",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from genbench_gankit.discriminator import ProgressiveDiscriminator
 from genbench_gankit.growth import ProgressiveGrowth, Stage, blend_resolutions
 from genbench_gankit.layers import EqualizedLinear, minibatch_stddev, pixel_norm
