@@ -5,10 +5,8 @@ Scored every 100 iterations (FID on class-balanced samples); the best checkpoint
 
 from __future__ import annotations
 
-from typing import Any
-
 from genbench_gankit.recipe import GANNetworks, GANRecipe
-from genbench_gankit.registration import GANModel
+from genbench_gankit.registration import GANModel, LazyNetwork
 
 RECIPE = GANRecipe(
     loss="non-saturating",
@@ -23,11 +21,8 @@ RECIPE = GANRecipe(
 )
 
 
-def generator(**architecture: Any) -> Any:
-    """The untrained generator that shipped weights are loaded into."""
-    from genbench_cgan.model import ConditionalGenerator
-
-    return ConditionalGenerator(**architecture)
+# generator(**architecture): the untrained network that shipped weights are loaded into
+generator = LazyNetwork("genbench_cgan.model:ConditionalGenerator")
 
 
 def build(row: GANModel) -> GANNetworks:

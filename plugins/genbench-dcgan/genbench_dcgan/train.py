@@ -11,10 +11,8 @@ the raw iterates of an unstable run jump between evaluations.
 
 from __future__ import annotations
 
-from typing import Any
-
 from genbench_gankit.recipe import GANNetworks, GANRecipe
-from genbench_gankit.registration import GANModel
+from genbench_gankit.registration import GANModel, LazyNetwork
 
 RECIPE = GANRecipe(
     loss="non-saturating",
@@ -45,8 +43,5 @@ def build(row: GANModel) -> GANNetworks:
     )
 
 
-def generator(**architecture: Any) -> Any:
-    """The untrained generator that shipped weights are loaded into."""
-    from genbench_gankit.dcgan import Generator
-
-    return Generator(**architecture)
+# generator(**architecture): the untrained network that shipped weights are loaded into
+generator = LazyNetwork("genbench_gankit.dcgan:Generator")

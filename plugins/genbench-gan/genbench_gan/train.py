@@ -9,10 +9,8 @@ the run is scored every 250 iterations and the best checkpoint is shipped.
 
 from __future__ import annotations
 
-from typing import Any
-
 from genbench_gankit.recipe import GANNetworks, GANRecipe
-from genbench_gankit.registration import GANModel
+from genbench_gankit.registration import GANModel, LazyNetwork
 
 RECIPE = GANRecipe(
     loss="non-saturating",
@@ -27,11 +25,8 @@ RECIPE = GANRecipe(
 )
 
 
-def generator(**architecture: Any) -> Any:
-    """The untrained generator that shipped weights are loaded into."""
-    from genbench_gankit.mlp import Generator
-
-    return Generator(**architecture)
+# generator(**architecture): the untrained network that shipped weights are loaded into
+generator = LazyNetwork("genbench_gankit.mlp:Generator")
 
 
 def build(row: GANModel) -> GANNetworks:

@@ -8,6 +8,7 @@ recipe, pinned sha256); nothing is defaulted. Cheap: nothing here imports torch.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -23,6 +24,19 @@ if TYPE_CHECKING:
     from torch import nn
 
     from genbench_gankit.sampling import GANSampler
+
+
+@dataclass(frozen=True)
+class LazyNetwork:
+    """A network class named ``"module:Class"``, imported when first called, so that a
+    registration table can name its generator without importing torch."""
+
+    target: str
+
+    def __call__(self, *args: Any, **kwargs: Any) -> nn.Module:
+        module, name = self.target.split(":")
+        network: nn.Module = getattr(importlib.import_module(module), name)(*args, **kwargs)
+        return network
 
 
 @dataclass(frozen=True)

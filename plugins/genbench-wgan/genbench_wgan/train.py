@@ -11,10 +11,8 @@ better. Each is scored every 250 generator iterations and the best checkpoint is
 
 from __future__ import annotations
 
-from typing import Any
-
 from genbench_gankit.recipe import GANNetworks, GANRecipe
-from genbench_gankit.registration import GANModel
+from genbench_gankit.registration import GANModel, LazyNetwork
 
 WGAN = GANRecipe(
     loss="wasserstein",
@@ -47,11 +45,8 @@ WGAN_GP = GANRecipe(
 CRITIC_HIDDEN = 512
 
 
-def generator(**architecture: Any) -> Any:
-    """The untrained generator that shipped weights are loaded into."""
-    from genbench_gankit.mlp import Generator
-
-    return Generator(**architecture)
+# generator(**architecture): the untrained network that shipped weights are loaded into
+generator = LazyNetwork("genbench_gankit.mlp:Generator")
 
 
 def build(row: GANModel) -> GANNetworks:
