@@ -2,8 +2,9 @@
 
 Checkpoints (safetensors, never pickle), the weights a plugin ships, an EMA of a network,
 seeded batches of real images, loss logs, sample grids, a Fréchet validator for choosing
-the best checkpoint, and optimizer state as tensors. Importing this module is cheap: nothing
-here imports torch until it is used. Family-specific loops live with their families.
+the best checkpoint (and its feature space, for other studies), and optimizer state as
+tensors. Importing this module is cheap: nothing here imports torch until it is used.
+Family-specific loops live with their families (the GAN loop in genbench-gankit).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from genbench.train.checkpoint import load_checkpoint, save_checkpoint, sha256_f
 from genbench.train.data import RealBatches, to_uint8, to_unit_range
 from genbench.train.ema import EMA
 from genbench.train.grid import save_grid
-from genbench.train.log import LossLog
+from genbench.train.log import LOG_COLUMNS, LossLog
 from genbench.train.state import optimizer_tensors, prefixed, restore_optimizer, unprefixed
-from genbench.train.validation import FrechetValidator
+from genbench.train.validation import FeatureSpace, FrechetValidator
 
 __all__ = [
     "EMA",
+    "LOG_COLUMNS",
+    "FeatureSpace",
     "FrechetValidator",
     "LossLog",
     "RealBatches",

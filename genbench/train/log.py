@@ -16,21 +16,23 @@ LOG_COLUMNS = ("step", "d_loss", "g_loss", "real_score", "fake_score", "val_fid"
 
 
 class LossLog:
-    """Appends rows to ``log.jsonl`` and ``log.csv`` in ``folder``.
+    """Appends rows to ``log.jsonl`` and ``log.csv`` (``columns``) in ``folder``.
 
     A run resumed at ``resume_from`` first drops the rows logged after that step (written
     before an interruption but not covered by the checkpoint), so the log has no repeats.
     """
 
-    def __init__(self, folder: Path, resume_from: int = 0) -> None:
-        self.jsonl, self.csv = folder / "log.jsonl", folder / "log.csv"
+    def __init__(
+        self, folder: Path, resume_from: int = 0, columns: tuple[str, ...] = LOG_COLUMNS
+    ) -> None:
+        self.jsonl, self.csv, self.columns = folder / "log.jsonl", folder / "log.csv", columns
         kept = [row for row in self.rows() if row["step"] <= resume_from]
         spent = kept[-1] if kept else {}
         self._wall = time.perf_counter() - spent.get("wall_s", 0.0)
         self._cpu = time.process_time() - spent.get("cpu_s", 0.0)
         self.jsonl.write_text("".join(json.dumps(row) + "\n" for row in kept))
         with open(self.csv, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, LOG_COLUMNS)
+            writer = csv.DictWriter(handle, columns)
             writer.writeheader()
             writer.writerows(kept)
 
@@ -48,4 +50,4 @@ class LossLog:
         with open(self.jsonl, "a") as handle:
             handle.write(json.dumps(row) + "\n")
         with open(self.csv, "a", newline="") as handle:
-            csv.DictWriter(handle, LOG_COLUMNS).writerow(row)
+            csv.DictWriter(handle, self.columns).writerow(row)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from genbench_dcgan.model import Discriminator, Generator
+from genbench_gankit.dcgan import Discriminator, Generator
 from torch import nn
 
 

@@ -5,9 +5,8 @@ Scored every 100 iterations (FID on class-balanced samples); the best checkpoint
 
 from __future__ import annotations
 
-from typing import Any
-
-from genbench.train.gan import GANNetworks, GANRecipe
+from genbench_gankit.recipe import GANNetworks, GANRecipe
+from genbench_gankit.registration import GANModel, LazyNetwork
 
 RECIPE = GANRecipe(
     loss="non-saturating",
@@ -21,31 +20,18 @@ RECIPE = GANRecipe(
     eval_every=100,
 )
 
-ARCHITECTURES: dict[str, dict[str, Any]] = {
-    "cgan.digits": {
-        "latent_dim": 64,
-        "num_classes": 10,
-        "width": 64,
-        "channels": 1,
-        "upsampling": "transposed",
-    },
-}
+
+# generator(**architecture): the untrained network that shipped weights are loaded into
+generator = LazyNetwork("genbench_cgan.model:ConditionalGenerator")
 
 
-def generator(**architecture: Any) -> Any:
-    """The untrained generator that shipped weights are loaded into."""
-    from genbench_cgan.model import ConditionalGenerator
-
-    return ConditionalGenerator(**architecture)
-
-
-def build(model: str) -> GANNetworks:
-    """Both networks of ``model``, initialised as DCGAN's."""
-    from genbench_dcgan.train import dcgan_init
+def build(row: GANModel) -> GANNetworks:
+    """Both networks of ``row``, initialised as DCGAN's."""
+    from genbench_gankit.dcgan import dcgan_init
 
     from genbench_cgan.model import ProjectionDiscriminator
 
-    architecture = ARCHITECTURES[model]
+    architecture = dict(row.architecture)
     discriminator = ProjectionDiscriminator(
         architecture["num_classes"], architecture["width"], architecture["channels"]
     )

@@ -2,41 +2,49 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
+from genbench_gankit.registration import GANModel, register_gan_models
+
 import genbench
-from genbench.train import shipped_weights
-from genbench.train.registration import gan_model_spec
-from genbench_dcgan.train import ARCHITECTURES, RECIPE, build, generator
+from genbench_dcgan.train import RECIPE, build, generator
 
-WEIGHTS = Path(__file__).parent / "weights"
+PAPER = "https://arxiv.org/abs/1511.06434"
 
-# sha256 of each shipped generator; README.md (the model card) says how each was trained.
-SHA256 = {
-    "dcgan.digits": "80c29ce5a518ead2c74fb44548d872fed090dfe00ea95ec9d3c1555f4c9132ec",
-    "dcgan.digits-upsample": "0d857e1381daa303e62184f8935101821064e4762b8b6a2da69e90207b820b17",
-}
-
-DESCRIPTIONS = {
-    "dcgan.digits": "DCGAN on 16×16 digits: project-and-reshape, strided transposed convs.",
-    "dcgan.digits-upsample": "DCGAN on 16×16 digits, upsampling by bilinear resize + 3×3 conv.",
-}
+# README.md (the model card) says how each shipped generator was trained.
+MODELS = (
+    GANModel(
+        "dcgan.digits",
+        dataset="digits",
+        resolution=16,
+        channels=1,
+        architecture={"latent_dim": 64, "width": 64, "channels": 1, "upsampling": "transposed"},
+        recipe=RECIPE,
+        sha256="80c29ce5a518ead2c74fb44548d872fed090dfe00ea95ec9d3c1555f4c9132ec",
+        paper=PAPER,
+        description="DCGAN on 16×16 digits: project-and-reshape, strided transposed convs.",
+    ),
+    GANModel(
+        "dcgan.digits-upsample",
+        dataset="digits",
+        resolution=16,
+        channels=1,
+        architecture={"latent_dim": 64, "width": 64, "channels": 1, "upsampling": "bilinear"},
+        recipe=RECIPE,
+        sha256="0d857e1381daa303e62184f8935101821064e4762b8b6a2da69e90207b820b17",
+        paper=PAPER,
+        description="DCGAN on 16×16 digits, upsampling by bilinear resize + 3×3 conv.",
+    ),
+)
 
 
 @genbench.hookimpl
 def genbench_register_models(register):  # type: ignore[no-untyped-def]
-    for name, architecture in ARCHITECTURES.items():
-        register(
-            gan_model_spec(
-                name,
-                family="dcgan",
-                generator=generator,
-                build=partial(build, name),
-                recipe=RECIPE,
-                architecture=architecture,
-                weights=shipped_weights(name, SHA256[name], WEIGHTS),
-                paper="https://arxiv.org/abs/1511.06434",
-                description=DESCRIPTIONS[name],
-            )
-        )
+    register_gan_models(
+        register,
+        MODELS,
+        family="dcgan",
+        generator=generator,
+        build=build,
+        weights_folder=Path(__file__).parent / "weights",
+    )

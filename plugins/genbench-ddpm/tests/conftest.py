@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from genbench_ddpm.train import RECIPE
 from genbench_ddpm.unet import UNet, UNetConfig
 
 TINY = UNetConfig(channels=(8, 16), embedding_dim=16, groups=4, num_classes=10)
+# the same, shaped for shapes: 3×32×32 and 9 classes
+TINY_SHAPES = replace(TINY, image_channels=3, resolution=32, num_classes=9)
 
 
 def assert_close(
@@ -29,11 +32,24 @@ def _one_thread() -> None:
     torch.set_num_threads(1)
 
 
-@pytest.fixture(scope="session")
-def tiny_checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A class-conditional U-Net of 8/16 channels over a 20-step schedule."""
+def _tiny(folder: Path, config: UNetConfig) -> Path:
     torch.manual_seed(0)
-    network = UNet(TINY)
-    path = tmp_path_factory.mktemp("ddpm") / "tiny.safetensors"
-    save_checkpoint(path, network.state_dict(), {**RECIPE, "unet": TINY.to_dict(), "timesteps": 20})
+    network = UNet(config)
+    path = folder / f"tiny-{config.resolution}.safetensors"
+    save_checkpoint(
+        path, network.state_dict(), {**RECIPE, "unet": config.to_dict(), "timesteps": 20}
+    )
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoints(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Per dataset, a class-conditional U-Net of 8/16 channels over a 20-step schedule."""
+    folder = tmp_path_factory.mktemp("ddpm")
+    return {"digits": _tiny(folder, TINY), "shapes": _tiny(folder, TINY_SHAPES)}
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tiny_checkpoints: dict[str, Path]) -> Path:
+    """The digits one."""
+    return tiny_checkpoints["digits"]

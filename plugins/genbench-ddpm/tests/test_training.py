@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import torch
+from genbench import GenbenchError
+from genbench.train import load_checkpoint
 
 from genbench_ddpm.diffusion import Schedule
 from genbench_ddpm.train import debiased_average, drop_labels, load_model, loss_simple, train
@@ -69,3 +72,14 @@ def test_debiased_average_removes_the_initial_weights() -> None:
     assert not torch.allclose(average, constant, atol=1e-2)
     debiased = debiased_average({"w": average}, initial, decay, 50)["w"]
     assert torch.allclose(debiased, constant, atol=1e-5)
+
+
+def test_a_resumed_run_equals_an_uninterrupted_one(tmp_path: Path) -> None:
+    recipe = {"batch_size": 8, "unet": TINY.to_dict(), "log_every": 1, "checkpoint_every": 2}
+    whole = train(dataset="digits", steps=5, seed=0, out=tmp_path / "whole", **recipe)
+    train(dataset="digits", steps=3, seed=0, out=tmp_path / "parts", **recipe)
+    parts = train(dataset="digits", steps=5, seed=0, out=tmp_path / "parts", **recipe)
+    (expected, _), (resumed, config) = load_checkpoint(whole), load_checkpoint(parts)
+    assert config["steps"] == 5 and all(torch.equal(expected[k], resumed[k]) for k in expected)
+    with pytest.raises(GenbenchError, match="holds another DDPM run"):
+        train(dataset="digits", steps=5, seed=1, out=tmp_path / "parts", **recipe)

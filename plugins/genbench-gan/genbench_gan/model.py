@@ -1,8 +1,6 @@
-"""The networks of "Generative Adversarial Nets" (Goodfellow et al. 2014), for 16×16 images.
-
-Both are multilayer perceptrons, as in the paper's MNIST experiments: the generator uses
-ReLU hidden units (the paper: "a mixture of rectifier linear activations and sigmoid"; our
-data live in [-1, 1], so the output is tanh), the discriminator maxout units with dropout.
+"""The discriminator of "Generative Adversarial Nets" (Goodfellow et al. 2014), for 16×16
+images: a multilayer perceptron of maxout units with dropout, as in the paper's MNIST
+experiments. The generator is the MLP of ``genbench_gankit.mlp``.
 """
 
 from __future__ import annotations
@@ -21,27 +19,6 @@ class Maxout(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.linear(x).view(-1, self.out_features, self.pieces).amax(dim=2)
-
-
-class Generator(nn.Module):
-    """z (n, latent_dim) -> images (n, channels, resolution, resolution) in [-1, 1]."""
-
-    def __init__(
-        self, latent_dim: int = 64, hidden: int = 512, channels: int = 1, resolution: int = 16
-    ) -> None:
-        super().__init__()
-        self.shape = (channels, resolution, resolution)
-        self.net = nn.Sequential(
-            nn.Linear(latent_dim, hidden // 2),
-            nn.ReLU(),
-            nn.Linear(hidden // 2, hidden),
-            nn.ReLU(),
-            nn.Linear(hidden, channels * resolution * resolution),
-            nn.Tanh(),
-        )
-
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        return self.net(z).view(-1, *self.shape)
 
 
 class Discriminator(nn.Module):

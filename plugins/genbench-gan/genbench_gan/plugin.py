@@ -2,36 +2,38 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
+from genbench_gankit.registration import GANModel, register_gan_models
+
 import genbench
-from genbench.train import shipped_weights
-from genbench.train.registration import gan_model_spec
-from genbench_gan.train import ARCHITECTURES, RECIPE, build, generator
+from genbench_gan.train import RECIPE, build, generator
 
-WEIGHTS = Path(__file__).parent / "weights"
+PAPER = "https://arxiv.org/abs/1406.2661"
 
-# sha256 of the shipped generator; README.md (the model card) says how it was trained.
-SHA256 = {
-    "gan.digits": "a67bd6587073c9ec465321eadd9211979f341d3fad514e43e670861e16933134",
-}
+# README.md (the model card) says how each shipped generator was trained.
+MODELS = (
+    GANModel(
+        "gan.digits",
+        dataset="digits",
+        resolution=16,
+        channels=1,
+        architecture={"latent_dim": 64, "hidden": 512, "channels": 1, "resolution": 16},
+        recipe=RECIPE,
+        sha256="a67bd6587073c9ec465321eadd9211979f341d3fad514e43e670861e16933134",
+        paper=PAPER,
+        description="The original GAN on 16×16 digits: MLP generator, maxout discriminator.",
+    ),
+)
 
 
 @genbench.hookimpl
 def genbench_register_models(register):  # type: ignore[no-untyped-def]
-    for name, architecture in ARCHITECTURES.items():
-        register(
-            gan_model_spec(
-                name,
-                family="gan",
-                generator=generator,
-                build=partial(build, name),
-                recipe=RECIPE,
-                architecture=architecture,
-                weights=shipped_weights(name, SHA256[name], WEIGHTS),
-                paper="https://arxiv.org/abs/1406.2661",
-                description="The original GAN on 16×16 digits: MLP generator, maxout "
-                "discriminator.",
-            )
-        )
+    register_gan_models(
+        register,
+        MODELS,
+        family="gan",
+        generator=generator,
+        build=build,
+        weights_folder=Path(__file__).parent / "weights",
+    )

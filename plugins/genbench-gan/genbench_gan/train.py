@@ -9,9 +9,8 @@ the run is scored every 250 iterations and the best checkpoint is shipped.
 
 from __future__ import annotations
 
-from typing import Any
-
-from genbench.train.gan import GANNetworks, GANRecipe
+from genbench_gankit.recipe import GANNetworks, GANRecipe
+from genbench_gankit.registration import GANModel, LazyNetwork
 
 RECIPE = GANRecipe(
     loss="non-saturating",
@@ -25,25 +24,17 @@ RECIPE = GANRecipe(
     eval_every=250,
 )
 
-ARCHITECTURES: dict[str, dict[str, Any]] = {
-    "gan.digits": {"latent_dim": 64, "hidden": 512, "channels": 1, "resolution": 16},
-}
+
+# generator(**architecture): the untrained network that shipped weights are loaded into
+generator = LazyNetwork("genbench_gankit.mlp:Generator")
 
 
-def generator(**architecture: Any) -> Any:
-    """The untrained generator that shipped weights are loaded into."""
-    from genbench_gan.model import Generator
-
-    return Generator(**architecture)
-
-
-def build(model: str) -> GANNetworks:
-    """Both networks of ``model``, with PyTorch's default initialisation."""
+def build(row: GANModel) -> GANNetworks:
+    """Both networks of ``row``, with PyTorch's default initialisation."""
     from genbench_gan.model import Discriminator
 
-    architecture = ARCHITECTURES[model]
-    shape = {"channels": architecture["channels"], "resolution": architecture["resolution"]}
-    discriminator = Discriminator(**shape)
+    architecture = dict(row.architecture)
+    discriminator = Discriminator(channels=row.channels, resolution=row.resolution)
     return GANNetworks(
         generator(**architecture), discriminator, architecture["latent_dim"], None, architecture
     )

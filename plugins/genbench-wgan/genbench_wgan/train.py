@@ -11,61 +11,50 @@ better. Each is scored every 250 generator iterations and the best checkpoint is
 
 from __future__ import annotations
 
-from typing import Any
+from genbench_gankit.recipe import GANNetworks, GANRecipe
+from genbench_gankit.registration import GANModel, LazyNetwork
 
-from genbench.train.gan import GANNetworks, GANRecipe
+WGAN = GANRecipe(
+    loss="wasserstein",
+    batch_size=64,
+    discriminator_steps=5,
+    optimizer="rmsprop",
+    lr_generator=5e-5,
+    lr_discriminator=5e-5,
+    weight_clip=0.01,
+    ema_decay=0.999,
+    steps=20000,
+    eval_every=250,
+)
 
-RECIPES = {
-    "wgan.digits": GANRecipe(
-        loss="wasserstein",
-        batch_size=64,
-        discriminator_steps=5,
-        optimizer="rmsprop",
-        lr_generator=5e-5,
-        lr_discriminator=5e-5,
-        weight_clip=0.01,
-        ema_decay=0.999,
-        steps=20000,
-        eval_every=250,
-    ),
-    "wgan-gp.digits": GANRecipe(
-        loss="wasserstein",
-        batch_size=64,
-        discriminator_steps=5,
-        optimizer="adam",
-        lr_generator=1e-4,
-        lr_discriminator=1e-4,
-        betas=(0.0, 0.9),
-        gradient_penalty=10.0,
-        ema_decay=0.999,
-        steps=20000,
-        eval_every=250,
-    ),
-}
-
-# The generator's constructor arguments (recorded in every checkpoint).
-ARCHITECTURE: dict[str, Any] = {"latent_dim": 64, "hidden": 512, "channels": 1, "resolution": 16}
-ARCHITECTURES = {name: ARCHITECTURE for name in RECIPES}
+WGAN_GP = GANRecipe(
+    loss="wasserstein",
+    batch_size=64,
+    discriminator_steps=5,
+    optimizer="adam",
+    lr_generator=1e-4,
+    lr_discriminator=1e-4,
+    betas=(0.0, 0.9),
+    gradient_penalty=10.0,
+    ema_decay=0.999,
+    steps=20000,
+    eval_every=250,
+)
 
 # The critic's hidden width.
 CRITIC_HIDDEN = 512
 
 
-def generator(**architecture: Any) -> Any:
-    """The untrained generator that shipped weights are loaded into."""
-    from genbench_wgan.model import Generator
-
-    return Generator(**architecture)
+# generator(**architecture): the untrained network that shipped weights are loaded into
+generator = LazyNetwork("genbench_gankit.mlp:Generator")
 
 
-def build(model: str) -> GANNetworks:
-    """Generator and critic of ``model``, with PyTorch's default initialisation (built in
+def build(row: GANModel) -> GANNetworks:
+    """Generator and critic of ``row``, with PyTorch's default initialisation (built in
     this order: the initialisation draws from one seeded stream)."""
-    from genbench_wgan.model import Critic
+    from genbench_wgan.critic import Critic
 
-    architecture = ARCHITECTURES[model]
-    shape = {"channels": architecture["channels"], "resolution": architecture["resolution"]}
+    architecture = dict(row.architecture)
     g = generator(**architecture)
-    return GANNetworks(
-        g, Critic(CRITIC_HIDDEN, **shape), architecture["latent_dim"], None, architecture
-    )
+    critic = Critic(CRITIC_HIDDEN, channels=row.channels, resolution=row.resolution)
+    return GANNetworks(g, critic, architecture["latent_dim"], None, architecture)

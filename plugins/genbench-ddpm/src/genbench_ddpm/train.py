@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from genbench import GenbenchError, get_registry
 from genbench.seeding import derive_seed, seed_everything
 from genbench.train import load_checkpoint, save_checkpoint
 from torch.nn import functional as F
@@ -94,6 +95,11 @@ def load_model(
     return network, schedule, config
 
 
+def _identity(config: dict[str, Any]) -> dict[str, Any]:
+    """What must match for a run folder to be resumed: the same run, perhaps longer."""
+    return {k: config.get(k) for k in (*RECIPE, "dataset", "seed") if k != "steps"}
+
+
 def train(
     dataset: str = "digits",
     steps: int | None = None,
@@ -106,10 +112,18 @@ def train(
     returns the checkpoint path.
 
     ``overrides`` replace entries of :data:`RECIPE` (e.g. ``lr=2e-4``). The checkpoint
-    (``out/ddpm-<dataset>.safetensors``) holds the EMA weights and the whole recipe.
+    (``out/ddpm-<dataset>.safetensors``) holds the EMA weights and the whole recipe;
+    ``out/last.safetensors`` holds the whole training state, and a run that finds it
+    continues from it, drawing exactly what an uninterrupted run would.
     """
-    from genbench import get_registry
-    from genbench.train import EMA, RealBatches
+    from genbench.train import (
+        EMA,
+        RealBatches,
+        optimizer_tensors,
+        prefixed,
+        restore_optimizer,
+        unprefixed,
+    )
 
     unknown = set(overrides) - set(RECIPE)
     if unknown:
@@ -134,19 +148,29 @@ def train(
     ema = EMA(network, recipe["ema_decay"])
     initial = {name: value.clone() for name, value in ema.average.state_dict().items()}
     optimizer = torch.optim.Adam(network.parameters(), lr=recipe["lr"])
-    warmup = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min(1.0, (step + 1) / recipe["warmup"])
-    )
     data = RealBatches(dataset, spec.reference_split, recipe["batch_size"], seed, device)
     generator = torch.Generator().manual_seed(derive_seed(seed, 0xDD9))
-    path = Path(out) / f"ddpm-{dataset}.safetensors"
-    start, running = time.time(), math.nan
+    folder = Path(out)
+    path, last = folder / f"ddpm-{dataset}.safetensors", folder / "last.safetensors"
+    run = json.loads(json.dumps({**recipe, "dataset": dataset, "seed": seed}))
+    first, spent, running = 1, 0.0, math.nan
+    if last.is_file():
+        tensors, config = load_checkpoint(last, device=device)
+        if _identity(config) != _identity(run):
+            raise GenbenchError(
+                f"{last} holds another DDPM run (dataset, seed or recipe differ); choose a new"
+                " --out folder or delete it"
+            )
+        network.load_state_dict(unprefixed("network", tensors))
+        ema.average.load_state_dict(unprefixed("ema", tensors))
+        restore_optimizer(optimizer, "optimizer", tensors, config["optimizer_groups"])
+        generator.set_state(tensors["rng"])
+        first, spent, running = config["step"] + 1, config["wall_seconds"], config["loss"]
+    start = time.time() - spent
 
     def save(step: int) -> None:
         config = {
-            **recipe,
-            "dataset": dataset,
-            "seed": seed,
+            **run,
             "steps": step,
             "wall_seconds": round(time.time() - start, 1),
             "loss": running,
@@ -154,8 +178,18 @@ def train(
         }
         weights = debiased_average(ema.average.state_dict(), initial, recipe["ema_decay"], step)
         save_checkpoint(path, weights, config)
+        optimizer_state, groups = optimizer_tensors("optimizer", optimizer)
+        state = {
+            **prefixed("network", network.state_dict()),
+            **prefixed("ema", ema.average.state_dict()),
+            **optimizer_state,
+            "rng": generator.get_state(),
+        }
+        save_checkpoint(last, state, {**config, "step": step, "optimizer_groups": groups})
 
-    for step in range(1, steps + 1):
+    for step in range(first, steps + 1):
+        for group in optimizer.param_groups:  # linear warm-up
+            group["lr"] = recipe["lr"] * min(1.0, step / recipe["warmup"])
         x0, labels = data.batch(step - 1)
         if cpu:
             x0 = x0.contiguous(memory_format=torch.channels_last)
@@ -167,7 +201,6 @@ def train(
         loss.backward()
         torch.nn.utils.clip_grad_norm_(network.parameters(), recipe["grad_clip"])
         optimizer.step()
-        warmup.step()
         ema.update(network)
         running = loss.item() if math.isnan(running) else 0.99 * running + 0.01 * loss.item()
         if step % recipe["log_every"] == 0 or step == steps:

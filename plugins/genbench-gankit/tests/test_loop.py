@@ -8,19 +8,23 @@ import math
 
 import pytest
 import torch
-from torch import nn
-
-from genbench.errors import GenbenchError
-from genbench.train.checkpoint import load_checkpoint
-from genbench.train.data import RealBatches, to_uint8, to_unit_range
-from genbench.train.gan import GANNetworks, GANRecipe, GANTrainer, train_gan
-from genbench.train.losses import (
+from genbench_gankit.discriminator import ProgressiveDiscriminator
+from genbench_gankit.growth import ProgressiveGrowth, blend_resolutions
+from genbench_gankit.loop import train_gan
+from genbench_gankit.losses import (
     clip_weights,
     discriminator_loss,
     generator_loss,
     gradient_penalty,
+    r1_penalty,
 )
-from genbench.train.state import optimizer_tensors, restore_optimizer
+from genbench_gankit.recipe import GANNetworks, GANRecipe
+from genbench_gankit.sampling import GANSampler
+from genbench_gankit.trainer import GANTrainer
+from torch import nn
+
+from genbench import GenbenchError, SampleRequest
+from genbench.train import RealBatches, load_checkpoint
 
 torch.set_num_threads(1)
 
@@ -96,34 +100,6 @@ def test_weight_clipping_bounds_every_parameter() -> None:
     critic = nn.Linear(8, 8)
     clip_weights(critic, 0.01)
     assert all(p.abs().max() <= 0.01 for p in critic.parameters())
-
-
-def test_pixels_round_trip_through_the_unit_range() -> None:
-    pixels = torch.arange(256, dtype=torch.uint8).view(1, 1, 16, 16)
-    assert torch.equal(to_uint8(to_unit_range(pixels)), pixels)
-
-
-def test_real_batches_cover_each_epoch_once_in_a_seeded_order() -> None:
-    data = RealBatches("digits", "train", 64, seed=1, device="cpu")
-    epoch = torch.cat([data.batch(b)[0] for b in range(data.batches_per_epoch)])
-    assert len(torch.unique(epoch.flatten(1), dim=0)) == len(epoch)
-    again = RealBatches("digits", "train", 64, seed=1, device="cpu")
-    assert torch.equal(data.batch(5)[0], again.batch(5)[0])
-    assert not torch.equal(
-        data.batch(5)[0], RealBatches("digits", "train", 64, 2, "cpu").batch(5)[0]
-    )
-
-
-def test_optimizer_state_survives_safetensors_names() -> None:
-    net = nn.Linear(3, 2)
-    adam = torch.optim.Adam(net.parameters(), lr=1e-3, betas=(0.0, 0.9))
-    net(torch.randn(4, 3)).sum().backward()
-    adam.step()
-    tensors, groups = optimizer_tensors("opt", adam)
-    fresh = torch.optim.Adam(net.parameters(), lr=1.0)
-    restore_optimizer(fresh, "opt", tensors, json.loads(json.dumps(groups)))
-    assert fresh.param_groups[0]["betas"] == (0.0, 0.9)
-    assert torch.equal(fresh.state[net.weight]["exp_avg"], adam.state[net.weight]["exp_avg"])
 
 
 @pytest.mark.parametrize("loss", ["non-saturating", "minimax", "wasserstein"])
@@ -226,9 +202,6 @@ def test_keep_best_ships_the_best_validated_generator(tmp_path) -> None:
 
 
 def test_sampling_is_independent_of_batch_and_threads_and_restores_threads() -> None:
-    from genbench.spec import SampleRequest
-    from genbench.train.sampling import GANSampler
-
     torch.manual_seed(0)
     sampler = GANSampler(TinyGenerator(4, 10).eval(), 4, 10)
     seeds, labels = [11, 12, 13, 14], [3, 1, 4, 1]
@@ -255,46 +228,106 @@ def test_resuming_with_more_steps_continues_the_run(tmp_path) -> None:
     assert load_checkpoint(final)[1]["step"] == 4
 
 
-def test_cli_train_calls_the_models_recipe_and_refuses_untrainable_models(
-    install_plugin, tmp_path
-) -> None:
-    from click.testing import CliRunner
+def test_r1_penalty_of_a_linear_discriminator_is_its_squared_norm() -> None:
+    critic = nn.Linear(4, 1, bias=False)
+    with torch.no_grad():
+        critic.weight.copy_(torch.tensor([[3.0, 0.0, 4.0, 0.0]]))
+    real = torch.randn(6, 4).requires_grad_(True)
+    assert r1_penalty(critic(real).flatten(), real).item() == pytest.approx(25.0)
 
-    from genbench.cli import build_cli
 
-    install_plugin(
-        "acme-trainable",
-        """
-        import json
-        from pathlib import Path
-        import genbench
+@pytest.mark.parametrize(
+    ("extra", "term"),
+    [
+        ({"loss": "wasserstein", "drift": 0.5}, lambda real, scores: 0.5 * (scores**2).mean()),
+        ({"r1_penalty": 4.0}, lambda real, scores: 2.0 * r1_penalty(scores.sum(), real)),
+    ],
+    ids=["drift", "r1"],
+)
+def test_the_regularisers_add_their_terms_to_the_discriminator_loss(extra, term) -> None:
+    real = RealBatches("digits", "train", 16, seed=0, device="cpu").batch(0)[0]
 
-        def train(*, dataset, steps, seed, out, device):
-            Path(out).mkdir(parents=True)
-            path = Path(out) / "weights.json"
-            path.write_text(json.dumps([dataset, steps, seed, device]))
-            return path
+    def first_loss(recipe: GANRecipe) -> float:
+        torch.manual_seed(0)
+        networks = tiny()
+        trainer = GANTrainer(networks, recipe)
+        trainer.discriminator.eval()  # no dropout: both runs score the same
+        return trainer.discriminator_step(real, None, torch.Generator().manual_seed(0))["d_loss"]
 
-        @genbench.hookimpl
-        def genbench_register_models(register):
-            for name, fit in (("acme.fit", train), ("acme.fixed", None)):
-                register(genbench.ModelSpec(name=name, family="acme", task="unconditional",
-                         dataset="digits", resolution=16, channels=1, load=lambda d: None,
-                         train=fit))
-        """,
+    plain = dataclasses.replace(QUICK, loss=extra.get("loss", QUICK.loss))
+    torch.manual_seed(0)
+    critic = tiny().discriminator.eval()
+    leaf = real.clone().requires_grad_(True)
+    expected = term(leaf, critic(leaf)).item()
+    regularised = first_loss(dataclasses.replace(QUICK, **extra))
+    assert regularised - first_loss(plain) == pytest.approx(expected, rel=1e-4)
+
+
+class TinyGrowingGenerator(TinyGenerator):
+    """A test double that grows like Progressive GAN's: its output seen at its stage."""
+
+    def __init__(self) -> None:
+        super().__init__(4)
+        self.register_buffer("stage_resolution", torch.tensor(16))
+        self.register_buffer("stage_alpha", torch.tensor(1.0))
+
+    def set_stage(self, resolution: int, alpha: float) -> None:
+        self.stage_resolution.fill_(resolution)
+        self.stage_alpha.fill_(alpha)
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        images = super().forward(z)
+        return blend_resolutions(images, int(self.stage_resolution), float(self.stage_alpha))
+
+
+def growing() -> GANNetworks:
+    generator = TinyGrowingGenerator()
+    discriminator = ProgressiveDiscriminator({4: 4, 8: 4, 16: 4}, 1, 16)
+    growth = ProgressiveGrowth(generator, discriminator, (4, 8, 16), stable=2, fade=2)
+    return GANNetworks(generator, discriminator, 4, None, {"latent_dim": 4}, growth)
+
+
+def test_a_growing_run_logs_its_stages_and_ships_a_full_resolution_generator(tmp_path) -> None:
+    recipe = dataclasses.replace(
+        QUICK, steps=8, eval_every=1, eval_samples=20, ema_decay=0.5, sample_every=0
     )
-    runner = CliRunner()
-    out = tmp_path / "run"
-    result = runner.invoke(
-        build_cli(),
-        ["train", "acme.fit", "--steps", "3", "--seed", "5", "--out", str(out)],
-        standalone_mode=False,
+    final = train_gan("t.grow", growing, recipe, dataset="digits", out=tmp_path, progress=False)
+    rows = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    stages = [(row["resolution"], row["alpha"]) for row in rows[1:]]
+    assert stages == [(4, 1), (4, 1), (8, 0.5), (8, 1), (8, 1), (8, 1), (16, 0.5), (16, 1)]
+    grids = sorted(path.name for path in (tmp_path / "samples").iterdir())
+    assert grids == ["stage_004px.png", "stage_008px.png", "stage_016px.png"]
+    tensors, config = load_checkpoint(final)
+    # only the last iteration trains at the full resolution with the new block faded in
+    assert config["step"] == 8 and config["val_fid"] == rows[-1]["val_fid"]
+    assert int(tensors["stage_resolution"]) == 16
+    assert (tmp_path / "log.csv").read_text().splitlines()[0].endswith("resolution,alpha")
+    # a resumed growing run repeats the uninterrupted one
+    train_gan(
+        "t.grow", growing, recipe, dataset="digits", steps=5, out=tmp_path / "b", progress=False
     )
-    assert result.exception is None, result.output
-    assert json.loads((out / "weights.json").read_text()) == ["digits", 3, 5, "cpu"]
-    refused = runner.invoke(build_cli(), ["train", "acme.fixed"])
-    assert refused.exit_code == 2 and "has no training recipe" in refused.output
-    # A dataset of another shape is refused before the recipe runs (it crashed in a matmul).
-    refused = runner.invoke(build_cli(), ["train", "acme.fit", "--dataset", "shapes"])
-    assert refused.exit_code == 2, refused.output
-    assert "makes 1×16² images but dataset 'shapes' holds 3×32²" in refused.output
+    again = train_gan(
+        "t.grow", growing, recipe, dataset="digits", out=tmp_path / "b", progress=False
+    )
+    assert all(torch.equal(tensors[k], load_checkpoint(again)[0][k]) for k in tensors)
+
+
+class NoisyGenerator(nn.Module):
+    """A test double with an extra per-pixel noise input, as StyleGAN has."""
+
+    noise_shapes = ((1, 16, 16),)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = nn.Linear(4, 256)
+
+    def forward(self, z: torch.Tensor, noise: list[torch.Tensor]) -> torch.Tensor:
+        return torch.tanh(self.net(z).view(-1, 1, 16, 16) + noise[0])
+
+
+def test_noise_inputs_come_from_each_samples_own_stream() -> None:
+    torch.manual_seed(0)
+    sampler = GANSampler(NoisyGenerator(), 4, None)
+    batch = sampler.sample(SampleRequest(seeds=[5, 6, 7]))
+    assert torch.equal(sampler.sample(SampleRequest(seeds=[7]))[0], batch[2])
+    assert not torch.equal(batch[0], batch[1])

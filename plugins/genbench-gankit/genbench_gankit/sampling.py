@@ -6,6 +6,10 @@ by batch size, so the same row can differ in the last bits between a batch of 1 
 of 64, and a last-bit difference can flip a pixel's uint8 rounding. A batch of one is the
 only batch size that every request shares, which makes a sample's pixels depend on its seed
 and label alone. The networks are small, so this costs little.
+
+A generator with noise inputs besides z (StyleGAN's per-pixel noise) lists their shapes in
+its ``noise_shapes`` attribute: each sample's maps are drawn from its own stream after its
+z and passed as ``generator(z, noise=[maps])``.
 """
 
 from __future__ import annotations
@@ -15,10 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from genbench.errors import GenbenchError
+from genbench import GenbenchError, SampleRequest, Weights
 from genbench.seeding import PerSampleNoise
-from genbench.spec import SampleRequest, Weights
-from genbench.threads import one_cpu_thread
+from genbench.train import one_cpu_thread
 
 if TYPE_CHECKING:
     import torch
@@ -31,22 +34,24 @@ class GANSampler:
     def __init__(self, generator: nn.Module, latent_dim: int, num_classes: int | None) -> None:
         self.generator = generator.eval()
         self.latent_dim, self.num_classes = latent_dim, num_classes
+        self.noise_shapes: tuple[tuple[int, ...], ...] = getattr(generator, "noise_shapes", ())
 
     def sample(self, request: SampleRequest) -> torch.Tensor:
         import torch
 
-        from genbench.train.data import to_uint8
+        from genbench.train import to_uint8
 
         device = next(self.generator.parameters()).device
-        z = PerSampleNoise(request.seeds).randn(self.latent_dim, device=device)
+        noise = PerSampleNoise(request.seeds)
+        z = noise.randn(self.latent_dim, device=device)
+        maps = [noise.randn(*shape, device=device) for shape in self.noise_shapes]
         labels = self._labels(request, device)
         with torch.no_grad(), one_cpu_thread():
-            images = [
-                self.generator(z[i : i + 1])
-                if labels is None
-                else self.generator(z[i : i + 1], labels[i : i + 1])
-                for i in range(len(request))
-            ]
+            images = []
+            for i in range(len(request)):
+                inputs = [z[i : i + 1]] if labels is None else [z[i : i + 1], labels[i : i + 1]]
+                extra = {"noise": [m[i : i + 1] for m in maps]} if maps else {}
+                images.append(self.generator(*inputs, **extra))
         if not images:
             return torch.empty((0, 1, 1, 1), dtype=torch.uint8)
         return to_uint8(torch.cat(images))
@@ -70,7 +75,7 @@ def export_generator(
     path: str | os.PathLike[str], generator: nn.Module, config: dict[str, Any]
 ) -> str:
     """Save a generator alone (what is shipped); ``config`` must say how to rebuild it."""
-    from genbench.train.checkpoint import save_checkpoint
+    from genbench.train import save_checkpoint
 
     return save_checkpoint(path, generator.state_dict(), config)
 
@@ -87,7 +92,7 @@ def load_sampler(
     ``build(**config["architecture"])`` makes the untrained network; ``train_command`` is
     what the error suggests when the weights file is missing.
     """
-    from genbench.train.checkpoint import load_checkpoint
+    from genbench.train import load_checkpoint
 
     if weights.path is None or not Path(weights.path).is_file():
         raise GenbenchError(

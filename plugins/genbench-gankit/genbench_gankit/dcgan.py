@@ -1,4 +1,6 @@
-"""DCGAN's networks (Radford, Metz and Chintala 2016), sized for 16×16 images.
+"""DCGAN's networks (Radford, Metz and Chintala 2016), sized for 16×16 images, and its
+weight initialisation: the DCGAN family registers them as they are, the conditional GAN
+family builds its conditional pair from them.
 
 Generator: project-and-reshape (a linear map of z to a 4×4 stack of feature maps), then
 two ×2 upsampling stages to 16×16; batch norm and ReLU inside, tanh at the output. The
@@ -83,3 +85,14 @@ class Discriminator(nn.Module):
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(images)).flatten()
+
+
+def dcgan_init(module: nn.Module) -> None:
+    """Radford et al.: all weights from N(0, 0.02); batch-norm scales from N(1, 0.02)."""
+    if isinstance(module, nn.Conv2d | nn.ConvTranspose2d | nn.Linear | nn.Embedding):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+        if getattr(module, "bias", None) is not None:
+            nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.BatchNorm2d):
+        nn.init.normal_(module.weight, 1.0, 0.02)
+        nn.init.zeros_(module.bias)

@@ -6,7 +6,9 @@ minimise its negation, ``softplus(-real) + softplus(fake)``. The generator eithe
 (non-saturating, the same paper's practical advice: strong gradients early in training).
 WGAN (Arjovsky et al. 2017) replaces probabilities by a critic ``f``: the critic ascends
 ``f(x) - f(G(z))``, the generator ascends ``f(G(z))``; its Lipschitz constraint comes from
-weight clipping or, in WGAN-GP (Gulrajani et al. 2017), a gradient penalty.
+weight clipping or, in WGAN-GP (Gulrajani et al. 2017), a gradient penalty. The R1
+penalty (Mescheder et al. 2018), which StyleGAN uses with the non-saturating loss, pushes
+the discriminator's gradient on real images towards zero.
 """
 
 from __future__ import annotations
@@ -69,3 +71,12 @@ def clip_weights(critic: nn.Module, clip: float) -> None:
     with torch.no_grad():
         for parameter in critic.parameters():
             parameter.clamp_(-clip, clip)
+
+
+def r1_penalty(real_scores: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """``E[||grad D(x)||_2^2]`` on real images; ``real`` must have required grad when
+    ``real_scores`` were computed from it. The caller weighs it by gamma / 2."""
+    import torch
+
+    (gradients,) = torch.autograd.grad(real_scores.sum(), real, create_graph=True)
+    return gradients.pow(2).flatten(1).sum(1).mean()
