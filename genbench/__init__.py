@@ -22,8 +22,7 @@ from genbench.spec import (
     SpecError,
     Weights,
 )
-
-__version__ = "0.1.0"
+from genbench.version import __version__
 
 # Bumped when the hook contract changes incompatibly; plugins may check it.
 PLUGIN_API = 1

@@ -21,6 +21,7 @@ import pluggy
 from genbench import hookspecs
 from genbench.errors import PluginError
 from genbench.registry import PluginRecord, Registry
+from genbench.version import __version__
 
 ENTRY_POINT_GROUP = "genbench"
 
@@ -77,8 +78,6 @@ def plugin_manager() -> pluggy.PluginManager:
 
 
 def _discover() -> list[tuple[PluginRecord, ModuleType | None]]:
-    from genbench import __version__
-
     found: list[tuple[PluginRecord, ModuleType | None]] = []
     for name in BUILTIN_PLUGINS:
         record = PluginRecord("genbench", __version__, name, builtin=True)

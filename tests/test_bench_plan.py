@@ -142,7 +142,8 @@ def test_plan_groups_by_reference_and_skips_models_whose_defaults_are_missing(
     plan = make_plan(RunConfig(), registry)
     assert [j.model.name for j in plan.jobs] == ["cgan.toy", "pix.toy", "gan.toy"]
     assert {j.group.key for j in plan.jobs} == {("toy", "image", "toy-net", "none")}
-    assert any("gan.other" in note and "'missing-net'" in note for note in plan.notes)
+    assert [skip.model for skip in plan.skips] == ["gan.other"]
+    assert "'missing-net'" in plan.skips[0].reason
     assert plan.jobs[0].n_samples == 1000 and plan.jobs[0].task == "class-conditional"
     text = plan.describe(RunConfig(), "cpu")
     assert "toy · reference train[image]" in text and "gan.toy" in text
@@ -223,3 +224,11 @@ def test_text_to_image_defaults_add_the_prompt_metric(registry: Registry) -> Non
     assert _names(default_metrics("text-to-image", net, registry)) == ["fid", "prompt-score"]
     anywhere = _metric("prompt-any", ("images", "prompts"))
     assert "needs prompts" in str(inapplicable(anywhere, "unconditional", net))
+
+
+def test_models_skipped_for_one_reason_share_a_note(registry: Registry) -> None:
+    registry.add("model", _model("wgan.other", dataset="other"), PluginRecord("p", "1", "p"))
+    plan = make_plan(RunConfig(), registry)
+    assert [skip.model for skip in plan.skips] == ["gan.other", "wgan.other"]
+    shared = [note for note in plan.notes if "'missing-net'" in note]
+    assert len(shared) == 1 and shared[0].startswith("skipped gan.other, wgan.other: ")

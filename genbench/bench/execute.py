@@ -8,7 +8,6 @@ plugin. Under torchrun every rank samples its chunks; rank 0 gathers and scores.
 
 from __future__ import annotations
 
-import datetime
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import Any
 from genbench.bench.conditions import Conditions
 from genbench.bench.plan import Group, Job
 from genbench.bench.sampling import GRID_SIZE, OutputMonitor, Shard, chunk_ranges, sample_shard
-from genbench.bench.store import META_COLUMNS, SCHEMA
+from genbench.bench.schema import META_COLUMNS, SCHEMA
 from genbench.bench.timing import Stopwatch
 from genbench.distributed import World
 from genbench.errors import GenbenchError
@@ -113,7 +112,6 @@ class JobRunner:
             features_s=round(max(s.features_s for s in shards), 4),
             metrics_s=round(watch.get("metrics"), 4),
             wall_s=round(time.perf_counter() - start, 4),
-            timestamp=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         )
         if row["sampling_s"] > 0 and not errors:
             row["images_per_s"] = round(job.n_samples / row["sampling_s"], 2)
@@ -247,7 +245,7 @@ def _release_memory(device: str) -> None:
 
 def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[str, Any]:
     """Every metadata column of the row, before any work (an error row keeps these)."""
-    from genbench import __version__
+    from genbench.version import __version__
     from genbench.weights import resolved_sha256
 
     model, group = job.model, job.group

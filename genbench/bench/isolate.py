@@ -1,9 +1,11 @@
 """``--isolate``: each model in its own Python process.
 
-The parent sends the worker (``python -m genbench.bench.isolate``) a run configuration
-pinned to one job; the worker benchmarks it and writes the row itself. If the worker dies
-(segfault, out-of-memory kill, ``os._exit``) before writing, the parent writes an error
-row saying how it ended. Reference features come from the cache the parent warmed.
+The parent starts ``python -m genbench.bench.isolate REPLY`` and sends it, on stdin, the run
+configuration pinned to one job; the worker benchmarks that job and leaves its row in the
+file ``REPLY`` (atomically), and the parent writes the row into the run like any other. A
+worker that dies (segfault, out-of-memory kill, ``os._exit``) leaves no reply, and the
+parent makes an error row saying how it ended. Reference features come from the cache the
+parent warmed.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ import json
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from genbench.bench.config import RunConfig, resolve_device
-from genbench.bench.plan import Job
-from genbench.bench.store import ResultStore
+from genbench.bench.execute import JobRunner, base_row, load_reference
+from genbench.bench.plan import Job, make_plan
+from genbench.bench.store import atomic_write, row_json
+from genbench.distributed import World
 
 
 def job_config(job: Job, config: RunConfig) -> RunConfig:
@@ -38,20 +44,17 @@ def job_config(job: Job, config: RunConfig) -> RunConfig:
     )
 
 
-def run_isolated(job: Job, config: RunConfig, store: ResultStore) -> dict[str, Any]:
-    """Run ``job`` in a worker process; its row, or an error row if the worker died."""
-    from genbench.bench.execute import base_row
-
+def run_isolated(job: Job, config: RunConfig) -> dict[str, Any]:
+    """The row of ``job`` computed in a worker process, or an error row if the worker died."""
     payload = json.dumps({"config": job_config(job, config).as_dict(), "config_id": job.config_id})
-    start = time.time()
-    code = subprocess.run(
-        [sys.executable, "-m", "genbench.bench.isolate"], input=payload, text=True
-    ).returncode
-    path = store.path(job.model.name, job.config_id)
-    if path.exists() and path.stat().st_mtime >= start:
-        row = store.read(job.model.name, job.config_id)
-        assert row is not None
-        return row
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="genbench-isolate-") as folder:
+        reply = Path(folder) / "row.json"
+        command = [sys.executable, "-m", "genbench.bench.isolate", str(reply)]
+        code = subprocess.run(command, input=payload, text=True).returncode
+        if reply.exists():
+            row: dict[str, Any] = json.loads(reply.read_text())
+            return row
     how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
     row = base_row(job, resolve_device(config.device), 1, config.batch_size)
     row.update(
@@ -59,26 +62,33 @@ def run_isolated(job: Job, config: RunConfig, store: ResultStore) -> dict[str, A
         error=f"model {job.model.name!r} (plugin {job.model.plugin} {job.model.plugin_version}): "
         f"the isolated worker process {how} before writing its result"
         + (" (out of memory?)" if code in (-9, 137) else ""),
-        wall_s=round(time.time() - start, 4),
-        timestamp=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+        wall_s=round(time.perf_counter() - start, 4),
     )
-    store.write(row)
     return row
 
 
 def main() -> None:
-    """The worker: read the pinned configuration on stdin, benchmark, write the row."""
-    from genbench.bench.plan import make_plan
-    from genbench.bench.runner import run_one
+    """The worker: read the pinned configuration on stdin, benchmark, leave the row in REPLY."""
     from genbench.plugins import get_registry
 
+    reply = Path(sys.argv[1])
     payload = json.loads(sys.stdin.read())
     config = RunConfig.from_dict(payload["config"])
     plan = make_plan(config, get_registry())
     jobs = [j for j in plan.jobs if j.config_id == payload["config_id"]]
     if not jobs:
         sys.exit(f"isolated worker: {config.models} resolved to another configuration")
-    run_one(jobs[0], config)
+    device, world = resolve_device(config.device), World()
+    runner = JobRunner(
+        device=device,
+        batch_size=config.batch_size,
+        world=world,
+        out=Path(config.out),
+        progress=config.progress,
+    )
+    row = runner.run(jobs[0], load_reference(jobs[0].group, jobs, device, world))
+    assert row is not None  # a world of one is rank 0
+    atomic_write(reply, row_json(row).encode())
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from genbench.bench.config import PRECISIONS, RunConfig
-from genbench.bench.store import META_COLUMNS
+from genbench.bench.schema import META_COLUMNS
 from genbench.errors import GenbenchError, UnknownNameError
 from genbench.registry import Registry
 from genbench.spec import (
@@ -130,9 +130,35 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Skip:
+    """A selected model that the run leaves out, and why (the run goes on without it)."""
+
+    model: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Omission:
+    """A requested metric that is not computed for the models of one task, and why."""
+
+    metric: str
+    task: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.metric} not computed for {self.task} models: {self.reason}"
+
+
+@dataclass(frozen=True)
 class Plan:
     jobs: tuple[Job, ...]
-    notes: tuple[str, ...] = ()
+    skips: tuple[Skip, ...] = ()
+    omissions: tuple[Omission, ...] = ()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """One line per reason: models skipped for the same reason share a line."""
+        return _notes(self.skips, self.omissions)
 
     def groups(self) -> dict[tuple[str, str, str, str], list[Job]]:
         out: dict[tuple[str, str, str, str], list[Job]] = {}
@@ -158,6 +184,14 @@ class Plan:
                 )
         lines.extend(f"  note: {note}" for note in self.notes)
         return "\n".join(lines)
+
+
+def _notes(skips: Iterable[Skip], omissions: Iterable[Omission]) -> tuple[str, ...]:
+    by_reason: dict[str, list[str]] = {}
+    for skip in skips:
+        by_reason.setdefault(skip.reason, []).append(skip.model)
+    lines = [f"skipped {', '.join(models)}: {reason}" for reason, models in by_reason.items()]
+    return tuple(dict.fromkeys([*lines, *map(str, omissions)]))
 
 
 def inapplicable(metric: MetricSpec, task: str, features: FeatureExtractorSpec) -> str | None:
@@ -189,205 +223,191 @@ def default_metrics(
     return tuple(m for m in chosen if inapplicable(m, task, features) is None)
 
 
-class _Problems:
-    """Collects every problem of a plan so that they are reported together."""
+@dataclass(frozen=True)
+class _ModelPlan:
+    """What planning one model found: its job, or why it is skipped, and any problems."""
 
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def lookup(self, catalog: Any, name: str) -> Any:
-        try:
-            return catalog.get(name)
-        except UnknownNameError as error:
-            self.add(str(error))
-            return None
-
-    def add(self, message: str) -> None:
-        if message not in self.items:
-            self.items.append(message)
-
-    def raise_if_any(self) -> None:
-        if len(self.items) == 1:
-            raise GenbenchError(self.items[0])
-        if self.items:
-            raise GenbenchError(
-                "the run cannot start:\n" + "\n".join(f"  - {p}" for p in self.items)
-            )
+    job: Job | None = None
+    skip: Skip | None = None
+    problems: tuple[str, ...] = ()
+    omissions: tuple[Omission, ...] = ()
 
 
 def make_plan(config: RunConfig, registry: Registry) -> Plan:
     """Resolve the options against the registry; raise one GenbenchError listing all problems."""
-    problems = _Problems()
-    if config.precision not in PRECISIONS:
-        problems.add(f"--precision {config.precision!r}: choose one of {', '.join(PRECISIONS)}")
-    if config.batch_size < 1:
-        problems.add("--batch-size must be at least 1")
-    if config.n_samples is not None and config.n_samples < 2:
-        problems.add("--n-samples must be at least 2")
-    models = _select_models(config, registry, problems)
-    if not models and not problems.items:
-        problems.add(
+    problems = _option_problems(config)
+    models, unmatched = _select_models(config, registry)
+    problems += unmatched
+    if not models and not problems:
+        problems.append(
             f"no model to run: --models {config.models!r} --exclude {config.exclude!r} left "
             f"nothing (installed: {', '.join(registry.models.names()) or 'none'}; "
             "install a model plugin with `pip install -e plugins/<dist>`)"
         )
-    requested = [n.strip() for n in (config.metrics or "").split(",") if n.strip()]
-    metric_specs = [m for m in (problems.lookup(registry.metrics, n) for n in requested) if m]
-    jobs: list[Job] = []
-    notes: list[str] = []
-    reasons: dict[str, set[str]] = {m.name: set() for m in metric_specs}
-    for model in models:
-        job = _job(model, config, registry, metric_specs, problems, notes, reasons)
-        if job is not None:
-            jobs.append(job)
-    for metric in metric_specs:
-        if reasons[metric.name] and not any(metric in j.metrics for j in jobs):
-            problems.add(
+    requested: list[MetricSpec] = []
+    for name in (n.strip() for n in (config.metrics or "").split(",")):
+        if name:
+            metric, problem = _lookup(registry.metrics, name)
+            requested += [metric] if metric else []
+            problems += [problem] if problem else []
+    planned = [_plan_model(model, config, registry, requested) for model in models]
+    jobs = [p.job for p in planned if p.job is not None]
+    skips = tuple(p.skip for p in planned if p.skip is not None)
+    omissions = tuple(o for p in planned for o in p.omissions)
+    problems += [problem for p in planned for problem in p.problems]
+    for metric in requested:
+        reasons = sorted({o.reason for o in omissions if o.metric == metric.name})
+        if reasons and not any(metric in j.metrics for j in jobs):
+            problems.append(
                 f"metric {metric.name!r} applies to none of the selected models "
-                f"({'; '.join(sorted(reasons[metric.name]))})"
+                f"({'; '.join(reasons)})"
             )
-    if models and not jobs and not problems.items:
-        problems.add("none of the selected models can be scored: " + "; ".join(_merge_notes(notes)))
-    problems.raise_if_any()
+    if models and not jobs and not problems:
+        problems.append(
+            "none of the selected models can be scored: " + "; ".join(_notes(skips, omissions))
+        )
+    _raise_if_any(problems)
     jobs.sort(key=lambda j: (j.group.key, j.task, j.model.name))
-    return Plan(jobs=tuple(jobs), notes=_merge_notes(notes))
+    return Plan(jobs=tuple(jobs), skips=skips, omissions=omissions)
 
 
-def _select_models(config: RunConfig, registry: Registry, problems: _Problems) -> list[ModelSpec]:
-    """Models matching any pattern (each unknown pattern is a problem) and no exclusion."""
+def _option_problems(config: RunConfig) -> list[str]:
+    problems = []
+    if config.precision not in PRECISIONS:
+        problems.append(f"--precision {config.precision!r}: choose one of {', '.join(PRECISIONS)}")
+    if config.batch_size < 1:
+        problems.append("--batch-size must be at least 1")
+    if config.n_samples is not None and config.n_samples < 2:
+        problems.append("--n-samples must be at least 2")
+    return problems
+
+
+def _raise_if_any(problems: list[str]) -> None:
+    """One GenbenchError listing every problem once, in the order they were found."""
+    unique = list(dict.fromkeys(problems))
+    if len(unique) == 1:
+        raise GenbenchError(unique[0])
+    if unique:
+        raise GenbenchError("the run cannot start:\n" + "\n".join(f"  - {p}" for p in unique))
+
+
+def _lookup(catalog: Any, name: str) -> tuple[Any, str | None]:
+    """(spec, None), or (None, why there is none)."""
+    try:
+        return catalog.get(name), None
+    except UnknownNameError as error:
+        return None, str(error)
+
+
+def _select_models(config: RunConfig, registry: Registry) -> tuple[list[ModelSpec], list[str]]:
+    """Models matching any pattern and no exclusion, and a problem per unknown pattern."""
     chosen: set[str] = set()
+    problems = []
     for pattern in (config.models or "all").split(","):
         try:
             chosen.update(m.name for m in registry.models.select(pattern, config.exclude))
         except UnknownNameError as error:
-            problems.add(str(error))
-    return [m for m in registry.models if m.name in chosen]
+            problems.append(str(error))
+    return [m for m in registry.models if m.name in chosen], problems
 
 
-def _merge_notes(notes: list[str]) -> tuple[str, ...]:
-    """One line per reason: "skipped a: why" and "skipped b: why" become "skipped a, b: why"."""
-    merged: dict[str, list[str]] = {}
-    for note in notes:
-        if note.startswith("skipped "):
-            model, reason = note[len("skipped ") :].split(": ", 1)
-            merged.setdefault(f"skipped {{}}: {reason}", []).append(model)
-        else:
-            merged.setdefault(note, [])
-    return tuple(
-        text.format(", ".join(models)) if models else text for text, models in merged.items()
-    )
-
-
-def _job(
-    model: ModelSpec,
-    config: RunConfig,
-    registry: Registry,
-    requested: list[MetricSpec],
-    problems: _Problems,
-    notes: list[str],
-    reasons: dict[str, set[str]],
-) -> Job | None:
+def _plan_model(
+    model: ModelSpec, config: RunConfig, registry: Registry, requested: list[MetricSpec]
+) -> _ModelPlan:
+    """The job of ``model``, or why it is skipped, with every problem found on the way."""
     where = f"model {model.name!r} (plugin {model.plugin})"
     if config.dataset is None and model.dataset not in registry.datasets:
-        notes.append(
-            f"skipped {model.name}: its dataset {model.dataset!r} is not installed "
+        reason = (
+            f"its dataset {model.dataset!r} is not installed "
             f"(datasets: {', '.join(registry.datasets.names()) or 'none'})"
         )
-        return None
-    dataset = problems.lookup(registry.datasets, config.dataset or model.dataset)
+        return _ModelPlan(skip=Skip(model.name, reason))
+    dataset, problem = _lookup(registry.datasets, config.dataset or model.dataset)
     if dataset is None:
-        return None
+        return _ModelPlan(problems=(problem,) if problem else ())
     mismatch = dataset_mismatch(model, dataset)
     if mismatch:
-        problems.add(
-            f"{where} {mismatch}; pick its own dataset ({model.dataset!r}) or another model"
-        )
-        return None
-    for role, field in (("inputs", model.inputs), ("targets", model.targets)):
-        if field and field not in dataset.fields:
-            problems.add(
-                f"{where} reads field {field!r} ({role}) which dataset {dataset.name!r} lacks "
-                f"(fields: {', '.join(dataset.fields)})"
+        return _ModelPlan(
+            problems=(
+                f"{where} {mismatch}; pick its own dataset ({model.dataset!r}) or another model",
             )
+        )
+    problems = [
+        f"{where} reads field {field!r} ({role}) which dataset {dataset.name!r} lacks "
+        f"(fields: {', '.join(dataset.fields)})"
+        for role, field in (("inputs", model.inputs), ("targets", model.targets))
+        if field and field not in dataset.fields
+    ]
     if model.task == "text-to-image" and not config.prompts and "caption" not in dataset.fields:
-        problems.add(
+        problems.append(
             f"{where} needs prompts: dataset {dataset.name!r} has no 'caption' field; "
             "pass --prompts FILE (one prompt per line)"
         )
     if config.features is None and dataset.default_features not in registry.feature_extractors:
-        notes.append(
-            f"skipped {model.name}: the default feature extractor of {dataset.name!r}, "
+        reason = (
+            f"the default feature extractor of {dataset.name!r}, "
             f"{dataset.default_features!r}, is not installed; pass --features "
             f"(one of {', '.join(registry.feature_extractors.names()) or 'none'})"
         )
-        return None
-    features = problems.lookup(
+        return _ModelPlan(skip=Skip(model.name, reason), problems=tuple(problems))
+    features, problem = _lookup(
         registry.feature_extractors, config.features or dataset.default_features
     )
     if features is None:
-        return None
+        return _ModelPlan(problems=(*problems, problem) if problem else tuple(problems))
     resize = config.resize or features.resize_modes[0]
     if resize not in features.resize_modes:
-        problems.add(
+        problems.append(
             f"--resize {resize!r}: feature extractor {features.name!r} accepts "
             f"{', '.join(features.resize_modes)}"
         )
-        return None
-    field = model.targets if model.task in TRANSLATION else "image"
-    group = Group(dataset=dataset, field=field, features=features, resize=resize)
-    metrics = _metrics_for(model, features, registry, requested, notes, problems, reasons)
-    for metric in metrics:
-        clash = sorted(set(metric.columns) & set(META_COLUMNS))
-        if clash:
-            problems.add(
-                f"metric {metric.name!r} (plugin {metric.plugin}) names column(s) "
-                f"{', '.join(clash)}, which are leaderboard metadata; rename them"
-            )
+        return _ModelPlan(problems=tuple(problems))
+    metrics, omissions = _metrics_for(model.task, features, registry, requested)
+    if not requested and not metrics:
+        problems.append(
+            f"no default metric of {model.task} models is registered "
+            f"(defaults: {', '.join(DEFAULT_METRICS[model.task])}; registered: "
+            f"{', '.join(registry.metrics.names()) or 'none'}); pass --metrics"
+        )
+    problems += [
+        f"metric {metric.name!r} (plugin {metric.plugin}) names column(s) "
+        f"{', '.join(clash)}, which are leaderboard metadata; rename them"
+        for metric in metrics
+        if (clash := sorted(set(metric.columns) & set(META_COLUMNS)))
+    ]
     if not metrics:
-        return None
-    return Job(
+        skip = None
+        if requested:
+            names = ", ".join(m.name for m in default_metrics(model.task, features, registry))
+            skip = Skip(
+                model.name,
+                f"no requested metric applies to {model.task} "
+                f"(metrics that do: {names or 'none registered'})",
+            )
+        return _ModelPlan(skip=skip, problems=tuple(problems), omissions=omissions)
+    field = model.targets if model.task in TRANSLATION else "image"
+    job = Job(
         model=model,
-        group=group,
+        group=Group(dataset=dataset, field=field, features=features, resize=resize),
         metrics=metrics,
         n_samples=config.n_samples or dataset.n_samples,
         seed=config.seed,
         precision=config.precision,
         prompts=config.prompts if model.task == "text-to-image" else None,
     )
+    return _ModelPlan(job=job, problems=tuple(problems), omissions=omissions)
 
 
 def _metrics_for(
-    model: ModelSpec,
-    features: FeatureExtractorSpec,
-    registry: Registry,
-    requested: Iterable[MetricSpec],
-    notes: list[str],
-    problems: _Problems,
-    reasons: dict[str, set[str]],
-) -> tuple[MetricSpec, ...]:
-    """The requested metrics that apply to ``model`` (the rest are noted), or its defaults."""
-    requested = list(requested)
+    task: str, features: FeatureExtractorSpec, registry: Registry, requested: list[MetricSpec]
+) -> tuple[tuple[MetricSpec, ...], tuple[Omission, ...]]:
+    """The requested metrics that apply to a model of ``task`` and why the others do not;
+    with none requested, the task's defaults."""
     if not requested:
-        defaults = default_metrics(model.task, features, registry)
-        if not defaults:
-            problems.add(
-                f"no default metric of {model.task} models is registered "
-                f"(defaults: {', '.join(DEFAULT_METRICS[model.task])}; registered: "
-                f"{', '.join(registry.metrics.names()) or 'none'}); pass --metrics"
-            )
-        return defaults
-    chosen: list[MetricSpec] = []
-    for metric in requested:
-        reason = inapplicable(metric, model.task, features)
-        if reason is None:
-            chosen.append(metric)
-        else:
-            reasons[metric.name].add(reason)
-            notes.append(f"{metric.name} not computed for {model.task} models: {reason}")
-    if not chosen:
-        names = ", ".join(m.name for m in default_metrics(model.task, features, registry))
-        notes.append(
-            f"skipped {model.name}: no requested metric applies to {model.task} "
-            f"(metrics that do: {names or 'none registered'})"
-        )
-    return tuple(chosen)
+        return default_metrics(task, features, registry), ()
+    reasons = {m.name: inapplicable(m, task, features) for m in requested}
+    chosen = tuple(m for m in requested if reasons[m.name] is None)
+    omissions = tuple(
+        Omission(name, task, reason) for name, reason in reasons.items() if reason is not None
+    )
+    return chosen, omissions

@@ -1,9 +1,11 @@
-"""``genbench run``: plan, compute references once per group, benchmark each model, write.
+"""``genbench run``: plan, then per model execute, write, report; in that order only.
 
-Each finished row is written at once (atomically) and the run's leaderboards are rewritten
-from the rows on disk, so a run killed at any moment leaves valid files and ``--resume``
-finishes the rest. With ``--isolate`` each model runs in its own Python process (see
-``genbench.bench.isolate``): a segfault or out-of-memory kill becomes an error row.
+The plan (``genbench.bench.plan``) resolves every option first. Each model's row is then
+computed (``genbench.bench.execute``, or ``genbench.bench.isolate`` in its own process with
+``--isolate``: a segfault or out-of-memory kill becomes an error row), stamped and written
+here, atomically, the only place rows are written; the run's leaderboards are rewritten from
+the rows on disk, so a run killed at any moment leaves valid files and ``--resume`` finishes
+the rest. Last, a line reports the row.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from genbench.bench.config import RunConfig, resolve_device
-from genbench.bench.execute import JobRunner, Reference, load_reference
+from genbench.bench.execute import JobRunner, load_reference
+from genbench.bench.isolate import run_isolated
 from genbench.bench.leaderboard import write_tables
-from genbench.bench.plan import Job, Plan, make_plan
+from genbench.bench.plan import Plan, make_plan
+from genbench.bench.schema import timestamp
 from genbench.bench.store import ResultStore, atomic_write
 from genbench.bench.timing import STAGES, Stopwatch
 from genbench.distributed import World, init_world, rank_device, shutdown
@@ -98,26 +102,25 @@ def _execute(
         with watch("reference"):
             reference = load_reference(todo[0].group, todo, device, world)
         for job in todo:
-            row: dict[str, Any] | None
-            if config.isolate:
-                from genbench.bench.isolate import run_isolated
-
-                row = run_isolated(job, config, store)
-            else:
-                row = runner.run(job, reference)
+            row = run_isolated(job, config) if config.isolate else runner.run(job, reference)
             if row is None:  # not rank 0
                 continue
             for stage in ("load", "sampling", "features", "metrics"):
                 watch.add(stage, row.get(f"{stage}_s") or 0.0)
             with watch("writing"):
-                if not config.isolate:
-                    store.write(row)
-                table = (row["dataset"], row["task"])
-                mine = [r for r in store.rows() if (r["dataset"], r["task"]) == table]
-                write_tables(mine, out / "leaderboards")
+                _write(row, store)
             summary.rows.append(row)
             echo(_line(row))
     return summary
+
+
+def _write(row: dict[str, Any], store: ResultStore) -> None:
+    """Stamp and store a finished row, then rewrite the leaderboard table it belongs to."""
+    row["timestamp"] = timestamp()
+    store.write(row)
+    table = (row["dataset"], row["task"])
+    mine = [r for r in store.rows() if (r["dataset"], r["task"]) == table]
+    write_tables(mine, store.out / "leaderboards")
 
 
 def _line(row: dict[str, Any]) -> str:
@@ -139,18 +142,3 @@ def _warn_broken_plugins(registry: Any, echo: Callable[[str], None]) -> None:
                 f"warning: plugin {record.name} failed ({first['phase']}): {first['error']}; "
                 "its models are not in this run (see `genbench plugins`)"
             )
-
-
-def run_one(job: Job, config: RunConfig, reference: Reference | None = None) -> dict[str, Any]:
-    """Benchmark a single job in this process and write its row (the isolated worker)."""
-    device = resolve_device(config.device)
-    world = World()
-    out = Path(config.out)
-    reference = reference or load_reference(job.group, [job], device, world)
-    runner = JobRunner(
-        device=device, batch_size=config.batch_size, world=world, out=out, progress=config.progress
-    )
-    row = runner.run(job, reference)
-    assert row is not None  # a world of one is rank 0
-    ResultStore(out).write(row)
-    return row

@@ -14,21 +14,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from genbench.bench.schema import META_COLUMNS, SCHEMA
 from genbench.errors import GenbenchError
 from genbench.files import atomic_path
 
-# Bump the number when columns change meaning; readers refuse other major versions.
-SCHEMA = "genbench-leaderboard/1"
-
-# Metadata columns of every row, in leaderboard order; metric and info columns follow.
-META_COLUMNS = (
-    "model", "family", "plugin", "plugin_version", "genbench_version", "weights_sha256",
-    "dataset", "split", "task", "features", "features_sha256", "resize", "n_samples",
-    "n_reference", "seed", "sampling_precision", "device", "world_size", "batch_size",
-    "images_per_s", "wall_s", "load_s", "sampling_s", "features_s", "metrics_s", "status",
-    "error", "warnings", "timestamp", "config_id", "primary_metric", "higher_is_better",
-    "schema", "grid", "reproduce",
-)  # fmt: skip
+# The leaderboard reads the schema's names from here, beside the rows it reads.
+__all__ = [
+    "META_COLUMNS",
+    "SCHEMA",
+    "ResultStore",
+    "atomic_write",
+    "check_schema",
+    "row_filename",
+    "row_json",
+]
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -44,6 +43,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def row_json(row: dict[str, Any]) -> str:
+    """The row as the JSON text of its result file."""
+    return json.dumps({k: _plain(v) for k, v in row.items()}, indent=1)
 
 
 def row_filename(model: str, config_id: str) -> str:
@@ -62,8 +66,7 @@ class ResultStore:
 
     def write(self, row: dict[str, Any]) -> Path:
         path = self.path(row["model"], row["config_id"])
-        text = json.dumps({k: _plain(v) for k, v in row.items()}, indent=1)
-        atomic_write(path, text.encode())
+        atomic_write(path, row_json(row).encode())
         return path
 
     def read(self, model: str, config_id: str) -> dict[str, Any] | None:

@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from genbench import __version__
 from genbench.errors import GenbenchError
+from genbench.version import __version__
 
 # Modules whose ``commands`` list is added to the top-level group, in help order.
 COMMAND_MODULES = (
