@@ -33,8 +33,17 @@ from genbench.spec import (
 # for one task alone (a prompt-alignment metric for text-to-image) are added.
 DEFAULT_METRICS: dict[str, tuple[str, ...]] = {
     "unconditional": ("fid", "kid", "prdc", "pr", "is", "memorization", "mmd", "vendi"),
-    "class-conditional": ("fid", "kid", "prdc", "pr", "is", "accuracy", "memorization")
-    + ("mmd", "vendi"),
+    "class-conditional": (
+        "fid",
+        "kid",
+        "prdc",
+        "pr",
+        "is",
+        "accuracy",
+        "memorization",
+        "mmd",
+        "vendi",
+    ),
     "paired-translation": ("fid", "lpips", "ssim", "psnr"),
     "unpaired-translation": ("fid", "kid", "lpips", "ssim"),
     "text-to-image": ("fid",),
