@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "genbench.cli.score",
     "genbench.cli.run",
     "genbench.cli.leaderboard",
+    "genbench.cli.sanity",
 )
 
 

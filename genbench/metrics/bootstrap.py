@@ -22,7 +22,7 @@ would not contain the number it qualifies.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +31,7 @@ import torch
 
 from genbench.errors import GenbenchError
 from genbench.metrics import arrays, kernels
-from genbench.metrics.frechet import GaussianStats, statistics_distance
+from genbench.metrics.frechet import sqrt_trace
 
 # Streams of ``numpy.random.default_rng([stream, seed])``: the reference's and the samples'
 # draws differ even when their seeds and sizes are equal.
@@ -113,28 +113,67 @@ def median_replicates(values: Any, counts: np.ndarray) -> np.ndarray:
 
 
 def fid_replicates(real: Any, fake: Any, resampling: Resampling) -> np.ndarray:
-    """The Fréchet distance of each resample of both sets."""
+    """The Fréchet distance of each resample of both sets.
+
+    ``tr (Σr Σf)^½ = tr (Σr^½ Σf Σr^½)^½``: the reference side (means, traces and the
+    symmetric square roots ``Σr^½`` of its resamples) is the same for every row, computed
+    once; a row's replicates then cost one weighted covariance, two products and one
+    ``eigvalsh`` each, in batches."""
     real_t, fake_t = arrays.feature_pair(real, fake, min_rows=2)
     real_counts = resampling.reference_counts(len(real_t))
-    if resampling.resamples * real_t.shape[1] ** 2 * 8 <= _KEEP_BYTES:
-        kept = _reference_side("fid", real_t, resampling, lambda: list(_stats(real_t, real_counts)))
-        references: Iterable[GaussianStats] = kept
-    else:  # too large to keep (d = 2048: 32 MiB a replicate): recomputed, one at a time
-        references = _stats(real_t, real_counts)
-    samples = _stats(fake_t, resampling.sample_counts(len(fake_t)))
-    return np.array([statistics_distance(r, s) for r, s in zip(references, samples, strict=True)])
+    fake_counts = resampling.sample_counts(len(fake_t))
+    dim = real_t.shape[1]
+    batches = range(0, resampling.resamples, _BATCH)
+    if resampling.resamples * dim * dim * 8 <= _KEEP_BYTES:
+        kept = _reference_side(
+            "fid",
+            real_t,
+            resampling,
+            lambda: [_reference_batch(real_t, real_counts[b : b + _BATCH]) for b in batches],
+        )
+        references: Iterable[tuple[torch.Tensor, ...]] = kept
+    else:  # too large to keep (d = 2048: 32 MiB a replicate): recomputed batch by batch
+        references = (_reference_batch(real_t, real_counts[b : b + _BATCH]) for b in batches)
+    values = []
+    for start, (means_r, traces_r, roots) in zip(batches, references, strict=True):
+        means_f, covs_f = _moments(fake_t.to(real_t.device), fake_counts[start : start + _BATCH])
+        difference = ((means_r - means_f) ** 2).sum(-1)
+        inner = roots @ covs_f @ roots
+        values.append(difference + traces_r + _trace(covs_f) - 2.0 * sqrt_trace(inner))
+    return torch.cat(values).cpu().numpy()
 
 
-def _stats(x: torch.Tensor, counts: np.ndarray) -> Iterator[GaussianStats]:
-    """The statistics of each resample of ``x``: each row counted as often as drawn."""
+# Replicates whose covariances are held at once.
+_BATCH = 25
+
+
+def _moments(x: torch.Tensor, counts: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    """Means (R, d) and unbiased covariances (R, d, d) of resamples, float64: each row of
+    ``x`` counted as often as drawn."""
     values = x.double()
     weights = torch.from_numpy(counts).to(x.device, torch.float64)
     means = weights @ values / len(x)
-    for row, mean in zip(weights, means, strict=True):
-        centred = values - mean
-        scatter = (centred * row[:, None]).T @ centred
-        state = {"count": len(x), "mean": mean.cpu().numpy(), "scatter": scatter.cpu().numpy()}
-        yield GaussianStats.from_state(state)
+    centred = values - values.mean(0)  # shifting first keeps the products small
+    scatter = (centred.T[None] * weights[:, None, :]) @ centred
+    shift = means - values.mean(0)
+    scatter -= len(x) * shift[:, :, None] * shift[:, None, :]
+    return means, scatter / (len(x) - 1)
+
+
+def _trace(matrices: torch.Tensor) -> torch.Tensor:
+    return matrices.diagonal(dim1=-2, dim2=-1).sum(-1)
+
+
+def _roots(covariances: torch.Tensor) -> torch.Tensor:
+    """Symmetric square roots of positive semi-definite matrices (round-off negatives 0)."""
+    values, vectors = torch.linalg.eigh(covariances)
+    return (vectors * values.clamp_min(0).sqrt()[..., None, :]) @ vectors.transpose(-1, -2)
+
+
+def _reference_batch(x: torch.Tensor, counts: np.ndarray) -> tuple[torch.Tensor, ...]:
+    """Means, covariance traces and covariance square roots of reference resamples."""
+    means, covariances = _moments(x, counts)
+    return means, _trace(covariances), _roots(covariances)
 
 
 def mmd_with_replicates(
