@@ -79,7 +79,7 @@ def test_the_table_shows_verdicts_values_and_failures(tmp_path: Path) -> None:
     page = paths[1].read_text()
     assert "| blur | pass: 3 → 90 |" in page and "FAIL: 0.9 → 0.95" in page
     assert "1 of 2 expectations hold" in page
-    assert "- blur: `precision` should falls; measured 0.9, 0.95" in page
+    assert "- blur: `precision` expected: falls; measured 0.9, 0.95" in page
     csv = paths[0].read_text()
     assert "no claim" in csv and "3 | 90" in csv
 

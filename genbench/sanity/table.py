@@ -81,7 +81,7 @@ def markdown(results: Sequence[Result], command: str) -> str:
         if failed:
             lines += ["", "Failed expectations:", ""]
             lines += [
-                f"- {r.check}: `{r.metric}` should {r.expectation}; measured"
+                f"- {r.check}: `{r.metric}` expected: {r.expectation}; measured"
                 f" {', '.join(_number(v) for v in r.values)}"
                 for r in failed
             ]
