@@ -176,3 +176,13 @@ def test_published_rows_keep_their_replicates_through_the_csv(tmp_path: Path) ->
     assert list(frame["rank"]) == [1, 1, 3]
     again = tables(collect([tmp_path / "pub"]))[("toy", "unconditional")]
     assert list(again["rank"]) == [1, 1, 3]
+
+
+def test_the_sanity_table_beside_the_leaderboards_is_not_read_as_one(tmp_path: Path) -> None:
+    run, published = tmp_path / "run", tmp_path / "pub"
+    ResultStore(run).write(_row("a.x", 5.0))
+    (published / "sanity").mkdir(parents=True)
+    (published / "sanity" / "sanity.csv").write_text("dataset,check\ntoy,blur\n")
+    assert _publish(str(run), "--to", str(published)).exit_code == 0
+    assert _publish(str(run), "--to", str(published)).exit_code == 0  # merged with itself
+    assert [r["model"] for r in collect([published])] == ["a.x"]

@@ -220,6 +220,19 @@ def read_csv(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+# Folders of a leaderboards folder that hold other tables (``genbench sanity``'s).
+OTHER_TABLES = ("sanity",)
+
+
+def leaderboard_csvs(folder: Path) -> list[Path]:
+    """The leaderboard CSVs under ``folder``, not those of :data:`OTHER_TABLES`."""
+    return [
+        path
+        for path in sorted(folder.rglob("*.csv"))
+        if not set(path.relative_to(folder).parts[:-1]) & set(OTHER_TABLES)
+    ]
+
+
 def collect(sources: Iterable[Path | str]) -> list[dict[str, Any]]:
     """Rows from run folders (``results/*.json``) and leaderboard folders or CSV files."""
     rows: list[dict[str, Any]] = []
@@ -229,7 +242,7 @@ def collect(sources: Iterable[Path | str]) -> list[dict[str, Any]]:
         elif (source / "results").is_dir():
             rows += ResultStore(source).rows()
         elif source.is_dir():
-            rows += [r for p in sorted(source.rglob("*.csv")) for r in read_csv(p)]
+            rows += [r for p in leaderboard_csvs(source) for r in read_csv(p)]
         else:
             raise GenbenchError(f"{source}: no run folder, leaderboard folder or CSV file there")
     return rows

@@ -79,10 +79,11 @@ def render_cmd(run_dir: str) -> None:
 def publish(sources: tuple[str, ...], target: str, replace: bool) -> None:
     """Merge run folders into the published leaderboards (latest row per model and
     configuration) and render their pages."""
+    from genbench.bench.leaderboard import leaderboard_csvs
     from genbench.bench.report import write_pages
 
     root = Path(target)
-    existing = (root,) if root.is_dir() and any(root.rglob("*.csv")) else ()
+    existing = (root,) if root.is_dir() and leaderboard_csvs(root) else ()
     if replace:
         pages = write_pages(sources, root, replacing=existing)
     else:
