@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     import numpy as np
     import torch
 
+    from genbench.metrics.bootstrap import Resampling
+
 TASKS = (
     "unconditional",
     "class-conditional",
@@ -313,6 +315,12 @@ class MetricInputs:
     ``images`` the generated uint8 images and ``targets`` their ground truth (paired
     translation), ``train`` the extractor outputs on the training split (memorization),
     ``prompts`` the prompt each generated image was asked for (text-to-image).
+
+    ``resampling`` (a :class:`genbench.metrics.bootstrap.Resampling`, or None) asks for a
+    bootstrap: a metric may then return, beside a column ``c``, ``c + "_replicates"``: the
+    column's value on each of ``resampling.resamples`` resamples, drawn with
+    ``resampling.reference_counts`` and ``sample_counts``, from which the leaderboard makes
+    ``c``'s interval and its tied ranks. Columns without replicates get no interval.
     """
 
     real: Mapping[str, np.ndarray] = field(default_factory=dict)
@@ -323,6 +331,7 @@ class MetricInputs:
     train: Mapping[str, np.ndarray] = field(default_factory=dict)
     seed: int = 0
     prompts: Sequence[str] | None = None
+    resampling: Resampling | None = None
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,7 @@ def test_configuration_ids_ignore_how_the_work_is_done(registry: Registry) -> No
     ids = {j.model.name: j.config_id for j in make_plan(RunConfig(), registry).jobs}
     other = make_plan(RunConfig(batch_size=3, device="cuda", out="x", isolate=True), registry)
     assert {j.model.name: j.config_id for j in other.jobs} == ids
-    seeded = make_plan(RunConfig(seed=1), registry)
+    seeded = make_plan(RunConfig(seeds=(1,)), registry)
     assert all(j.config_id != ids[j.model.name] for j in seeded.jobs)
 
 

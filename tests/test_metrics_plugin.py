@@ -32,7 +32,24 @@ COLUMNS = {
     "psnr": ("psnr",),
     "fid-inf": ("fid_inf",),
     "lpips-diversity": ("lpips_diversity",),
+    "vendi": ("vendi",),
+    "mmd": ("mmd",),
 }
+# Columns that come with bootstrap replicates when MetricInputs.resampling asks for them.
+BOOTSTRAPPED = [
+    "fid",
+    "kid",
+    "mmd",
+    "precision",
+    "recall",
+    "density",
+    "coverage",
+    "pr_precision",
+    "pr_recall",
+    "accuracy",
+    "memorization",
+    "authenticity",
+]
 
 
 def _registered() -> dict[str, genbench.MetricSpec]:
@@ -116,6 +133,26 @@ def test_every_metric_computes_its_columns_from_metric_inputs(lpips_weights):
     )
 
 
+def test_a_resampling_adds_replicates_to_the_columns_that_have_them(lpips_weights):
+    from genbench.metrics.bootstrap import Resampling
+
+    inputs = dataclasses.replace(_inputs(), resampling=Resampling(resamples=20))
+    found = {}
+    for name, spec in _registered().items():
+        images_labels = dataclasses.replace(inputs, labels=np.arange(24) % 3)
+        chosen = images_labels if name == "lpips-diversity" else inputs
+        values = spec.compute(chosen)
+        plain = spec.compute(dataclasses.replace(chosen, resampling=None))
+        assert {c: values[c] for c in spec.columns} == plain, name  # the values do not move
+        found.update(
+            {c: values[f"{c}_replicates"] for c in spec.columns if f"{c}_replicates" in values}
+        )
+    assert sorted(found) == sorted(BOOTSTRAPPED)
+    for column, replicates in found.items():
+        assert np.shape(replicates) == (20,) and np.isfinite(replicates).all(), column
+        assert np.ptp(replicates) > 0, column  # resamples differ
+
+
 def test_missing_inputs_name_what_is_missing():
     specs = _registered()
     with pytest.raises(GenbenchError, match=r"fake\['logits'\]"):
@@ -141,6 +178,7 @@ FUNCTIONS = {
     "pr": metrics.precision_recall,
     "memorization": metrics.memorization,
     "fid-inf": metrics.fd_infinity,
+    "mmd": metrics.rbf_mmd,
 }
 
 

@@ -15,7 +15,8 @@ PRECISIONS = ("fp32", "bf16", "fp16")
 class RunConfig:
     """The options of one run. ``None`` means: take the default of the model, its dataset
     or its task. ``batch_size``, ``device``, ``out``, ``resume`` and ``isolate`` change how
-    the work is done, never the results.
+    the work is done, never the results. ``seeds``: one independent sample set per seed, the
+    row holds their mean; ``bootstrap``: resamples of each row's intervals (0: none).
     """
 
     models: str = "all"
@@ -25,7 +26,8 @@ class RunConfig:
     resize: str | None = None
     metrics: str | None = None
     n_samples: int | None = None
-    seed: int = 0
+    seeds: tuple[int, ...] = (0,)
+    bootstrap: int = 200
     batch_size: int = 64
     device: str = "auto"
     precision: str = "fp32"
@@ -40,7 +42,7 @@ class RunConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunConfig:
-        return cls(**data)
+        return cls(**{**data, "seeds": tuple(data.get("seeds", (0,)))})
 
 
 def resolve_device(device: str) -> str:

@@ -89,32 +89,52 @@ class JobRunner:
         self.progress = progress and world.main
 
     def run(self, job: Job, reference: Reference) -> dict[str, Any] | None:
-        """The row of ``job`` on rank 0 (None on other ranks); never raises for model faults."""
+        """The row of ``job`` on rank 0 (None on other ranks); never raises for model faults.
+
+        Each of the job's seeds is an independent sample set, sampled and scored in turn;
+        the row combines them (``genbench.bench.combine``)."""
         import time
+
+        from genbench.bench.combine import combine
 
         start = time.perf_counter()
         watch = Stopwatch()
         row = base_row(job, self.device, self.world.size, self.batch_size)
-        shard = Shard(error=reference.error)
-        if shard.error is None:
-            shard = self._sample(job, reference, watch)
-            _release_memory(self.device)
-        shards: list[Shard] = self.world.gather(shard)
+        generator, error = (None, reference.error) if reference.error else self._load(job, watch)
+        per_seed: list[dict[str, Any]] = []
+        errors: list[str] = []
+        sampling_s = features_s = 0.0
+        for seed in job.seeds:
+            single = job.for_seed(seed)
+            shard = Shard(error=error)
+            if shard.error is None:
+                shard = self._sample(single, generator, reference)
+            shards: list[Shard] = self.world.gather(shard)
+            sampling_s += max(s.sampling_s for s in shards)
+            features_s += max(s.features_s for s in shards)
+            errors = list(dict.fromkeys(s.error for s in shards if s.error))
+            if errors:
+                break
+            if self.world.main:
+                with watch("metrics"):
+                    errors = self._score(single, reference, shards, row, per_seed)
+                if errors:
+                    break
+        _release_memory(self.device)
         if not self.world.main:
             return None
-        errors = list(dict.fromkeys(s.error for s in shards if s.error))
-        if not errors:
-            with watch("metrics"):
-                errors = self._score(job, reference, shards, row)
+        if per_seed:  # a failed metric leaves the others' values in the error row
+            columns = [c for m in job.metrics for c in m.columns]
+            row.update(combine(per_seed, columns, row["primary_metric"]))
         row.update(
             load_s=round(watch.get("load"), 4),
-            sampling_s=round(max(s.sampling_s for s in shards), 4),
-            features_s=round(max(s.features_s for s in shards), 4),
+            sampling_s=round(sampling_s, 4),
+            features_s=round(features_s, 4),
             metrics_s=round(watch.get("metrics"), 4),
             wall_s=round(time.perf_counter() - start, 4),
         )
         if row["sampling_s"] > 0 and not errors:
-            row["images_per_s"] = round(job.n_samples / row["sampling_s"], 2)
+            row["images_per_s"] = round(job.n_samples * len(job.seeds) / row["sampling_s"], 2)
         if errors:
             row.update(status="error", error=" | ".join(errors))
         return row
@@ -123,9 +143,8 @@ class JobRunner:
         model = job.model
         return f"model {model.name!r} (plugin {model.plugin} {model.plugin_version})"
 
-    def _sample(self, job: Job, reference: Reference, watch: Stopwatch) -> Shard:
-        """Load the model and sample this rank's chunks; a failure is put in the shard."""
-        stage = "load"
+    def _load(self, job: Job, watch: Stopwatch) -> tuple[Any, str | None]:
+        """The model's generator, or why it could not be loaded."""
         try:
             with watch("load"):
                 generator = job.model.load(self.device)
@@ -133,7 +152,17 @@ class JobRunner:
                 raise GenbenchError(
                     "load(device) returned an object without a sample(request) method"
                 )
-            stage = "sampling"
+            return generator, None
+        except AssertionError as error:  # the conformance kit's message names model and plugin
+            self._log(job, error)
+            return None, str(error)
+        except Exception as error:
+            self._log(job, error)
+            return None, f"{self._where(job)}: load failed: {describe(error)}"
+
+    def _sample(self, job: Job, generator: Any, reference: Reference) -> Shard:
+        """Sample this rank's chunks of a one-seed job; a failure is put in the shard."""
+        try:
             chunks = self.world.shard(chunk_ranges(job.n_samples))
             keep = any("images" in m.consumes for m in job.metrics)
             with self._bar(job) as bar:
@@ -153,7 +182,7 @@ class JobRunner:
             return Shard(error=str(error))
         except Exception as error:
             self._log(job, error)
-            return Shard(error=f"{self._where(job)}: {stage} failed: {describe(error)}")
+            return Shard(error=f"{self._where(job)}: sampling failed: {describe(error)}")
 
     def _bar(self, job: Job) -> Any:
         from tqdm import tqdm
@@ -174,10 +203,19 @@ class JobRunner:
         log.write_text("".join(traceback.format_exception(error)))
 
     def _score(
-        self, job: Job, reference: Reference, shards: list[Shard], row: dict[str, Any]
+        self,
+        job: Job,
+        reference: Reference,
+        shards: list[Shard],
+        row: dict[str, Any],
+        per_seed: list[dict[str, Any]],
     ) -> list[str]:
-        """Merge the shards in index order, check the images, compute every metric into ``row``."""
+        """Merge the shards of a one-seed job in index order, check the images, compute every
+        metric (with replicates when the job is bootstrapped) and append them to ``per_seed``;
+        the first seed's samples make the row's grid."""
         import numpy as np
+
+        from genbench.metrics.bootstrap import Resampling
 
         indices = np.concatenate([np.asarray(s.indices, dtype=np.int64) for s in shards])
         order = np.argsort(indices, kind="stable")
@@ -191,8 +229,9 @@ class JobRunner:
             key: np.concatenate([s.features[key] for s in shards if key in s.features])[order]
             for key in shards[0].features
         }
-        grid = {i: image for s in shards for i, image in s.grid.items()}
-        row["grid"] = self._save_grid(job, [grid[i] for i in sorted(grid)][:GRID_SIZE])
+        if not per_seed:
+            grid = {i: image for s in shards for i, image in s.grid.items()}
+            row["grid"] = self._save_grid(row, [grid[i] for i in sorted(grid)][:GRID_SIZE])
         images = [s.images for s in shards if s.images is not None]
         conditions = Conditions(job)
         consumes = {c for m in job.metrics for c in m.consumes}
@@ -205,10 +244,12 @@ class JobRunner:
             prompts=conditions.prompts_of(range(job.n_samples)),
             train=reference.train or {},
             seed=job.seed,
+            resampling=Resampling(job.bootstrap, sample_seed=job.seed) if job.bootstrap else None,
         )
         row["n_reference"] = len(inputs.real["features"]) if "features" in inputs.real else None
         errors = []
-        notes: dict[str, None] = {}
+        notes = dict.fromkeys(row["warnings"].split(" | ") if row["warnings"] else [])
+        scores: dict[str, Any] = {}
         for metric in job.metrics:
             try:
                 with warnings.catch_warnings(record=True) as caught:
@@ -218,19 +259,20 @@ class JobRunner:
                 missing = [c for c in metric.columns if c not in values]
                 if missing:
                     raise GenbenchError(f"returned no value for column(s) {', '.join(missing)}")
-                row.update({c: float(values[c]) for c in metric.columns})
+                scores.update(values)
             except Exception as error:
                 self._log(job, error)
                 where = f"metric {metric.name!r} (plugin {metric.plugin}) on {job.model.name!r}"
                 errors.append(f"{where}: {describe(error)}")
         row["warnings"] = " | ".join(notes)
+        per_seed.append(scores)
         return errors
 
-    def _save_grid(self, job: Job, images: list[Any]) -> str:
+    def _save_grid(self, row: dict[str, Any], images: list[Any]) -> str:
         from genbench.bench.grids import grid_png
         from genbench.bench.store import atomic_write, row_filename
 
-        name = row_filename(job.model.name, job.config_id).replace(".json", ".png")
+        name = row_filename(row["model"], row["config_id"]).replace(".json", ".png")
         atomic_write(self.out / "grids" / name, grid_png(images))
         return f"grids/{name}"
 
@@ -245,6 +287,7 @@ def _release_memory(device: str) -> None:
 
 def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[str, Any]:
     """Every metadata column of the row, before any work (an error row keeps these)."""
+    from genbench.metrics.bootstrap import Resampling
     from genbench.version import __version__
     from genbench.weights import resolved_sha256
 
@@ -252,7 +295,7 @@ def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[st
     row: dict[str, Any] = {column: None for column in META_COLUMNS}
     primary = job.metrics[0]
     row.update(
-        model=model.name,
+        model=job.name,
         family=model.family,
         plugin=model.plugin,
         plugin_version=model.plugin_version,
@@ -266,7 +309,8 @@ def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[st
         resize=group.resize,
         n_samples=job.n_samples,
         n_reference=group.dataset.n_reference,
-        seed=job.seed,
+        seed=job.seeds[0],
+        seeds=",".join(map(str, job.seeds)),
         sampling_precision=job.precision,
         device=device,
         world_size=world_size,
@@ -279,6 +323,7 @@ def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[st
         higher_is_better=primary.higher_is_better,
         schema=SCHEMA,
         reproduce=job.reproduce(),
+        bootstrap=Resampling(job.bootstrap).describe() if job.bootstrap else "none",
     )
     for key, value in model.info.items():
         row[key if key not in row else f"info_{key}"] = value

@@ -2,11 +2,16 @@
 
 A row is identified by its model and configuration (``config_id``); when several runs hold
 the same one, the latest timestamp wins. Each table is sorted by its primary metric
-(failed rows last) and carries the schema version in a column.
+(failed rows last), ranked (``genbench.bench.ranks``) and carries the schema version in a
+column. A table holds the rows of one protocol (:data:`PROTOCOL`): rows that differ in
+anything that changes their numbers are never ranked together.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +22,22 @@ from genbench.errors import GenbenchError
 if TYPE_CHECKING:
     import pandas as pd
 
-INTEGER_COLUMNS = ("n_samples", "n_reference", "seed", "world_size", "batch_size")
+INTEGER_COLUMNS = ("n_samples", "n_reference", "seed", "world_size", "batch_size", "rank")
+# What a row's numbers depend on besides the model: rows that differ in any of these are
+# never ranked in one table. (A row's weights are part of its model's name when they are
+# not the registered file's, so an override is its own entry, never the official one.)
+PROTOCOL = (
+    "dataset",
+    "split",
+    "n_reference",
+    "features",
+    "features_sha256",
+    "resize",
+    "n_samples",
+    "seeds",
+    "sampling_precision",
+    "bootstrap",
+)
 
 
 def merge_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -30,11 +50,75 @@ def merge_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(latest.values())
 
 
+def protocol(row: dict[str, Any]) -> dict[str, str | None]:
+    """The row's :data:`PROTOCOL` values as text (None: unknown, e.g. a failed row's
+    reference size). Rows from before multi-seed runs and the bootstrap have one seed and no
+    bootstrap."""
+    values = {key: _text(row.get(key)) for key in PROTOCOL}
+    values["seeds"] = values["seeds"] or _text(row.get("seed"))
+    values["bootstrap"] = values["bootstrap"] or "none"
+    return values
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():  # 360.0 from a CSV column with gaps
+        value = int(value)
+    return str(value)
+
+
+def protocol_id(values: dict[str, str | None]) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def split_protocols(
+    rows: Iterable[dict[str, Any]],
+) -> list[tuple[dict[str, str | None], list[dict[str, Any]]]]:
+    """The rows grouped by protocol, groups in order of appearance. A failed row may lack
+    values its protocol would have had (its reference size is known once it is scored):
+    it joins the first group that agrees with every value it has."""
+    groups: list[tuple[dict[str, str | None], list[dict[str, Any]]]] = []
+    ordered = sorted(rows, key=lambda r: r["status"] != "ok")  # stable: ok rows found groups
+    for row in ordered:
+        values = protocol(row)
+        failed = row["status"] != "ok"
+        for known, members in groups:
+            if all(
+                values[key] == known[key] or (failed and values[key] is None) for key in PROTOCOL
+            ):
+                members.append(row)
+                break
+        else:
+            groups.append((values, [row]))
+    return groups
+
+
+def describe_mix(
+    groups: list[tuple[dict[str, str | None], list[dict[str, Any]]]], where: str
+) -> str:
+    """Why ``groups`` (two or more protocols of one table) cannot be ranked together."""
+    fields = [key for key in PROTOCOL if len({values[key] for values, _ in groups}) > 1]
+    parts = []
+    for values, members in groups:
+        models = sorted({str(row["model"]) for row in members})
+        shown = ", ".join(models[:4]) + (f" and {len(models) - 4} more" if len(models) > 4 else "")
+        setting = ", ".join(f"{key}={values[key]}" for key in fields)
+        parts.append(f"{setting} ({shown})")
+    return (
+        f"{where}: rows of {len(groups)} protocols, which are never ranked in one table: "
+        + "; ".join(parts)
+    )
+
+
 def table(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """One wide table: metadata columns first, then metrics and model info, sorted."""
+    """One wide table: metadata columns first, then metrics and model info, sorted and
+    ranked. ``rows`` share one protocol."""
     import pandas as pd
 
-    frame = pd.DataFrame(rows)
+    from genbench.bench.ranks import ranks
+
+    frame = pd.DataFrame(rows).drop(columns="rank", errors="ignore")  # recomputed here
     for column in INTEGER_COLUMNS:  # failed rows leave gaps; keep the others integers
         if column in frame.columns:
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
@@ -50,15 +134,39 @@ def table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = frame.sort_values(
         [c for c, _ in order], ascending=[up for _, up in order], na_position="last"
     )
-    return frame.drop(columns="failed").reset_index(drop=True)
+    frame = frame.drop(columns="failed").reset_index(drop=True)
+    if primary is not None and primary in frame.columns:
+        frame.insert(0, "rank", pd.array(ranks(frame, primary, not ascending), dtype="Int64"))
+    return frame
 
 
-def tables(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str], pd.DataFrame]:
-    """A table per (dataset, task) from merged rows."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+def protocol_tables(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str, str], pd.DataFrame]:
+    """A table per (dataset, task, protocol id) from merged rows: protocols kept apart."""
+    by_table: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in merge_rows(rows):
-        groups.setdefault((row["dataset"], row["task"]), []).append(row)
-    return {key: table(group) for key, group in sorted(groups.items())}
+        by_table.setdefault((row["dataset"], row["task"]), []).append(row)
+    found = {}
+    for (dataset, task), group in sorted(by_table.items()):
+        for values, members in split_protocols(group):
+            found[(dataset, task, protocol_id(values))] = table(members)
+    return found
+
+
+def tables(
+    rows: Iterable[dict[str, Any]], *, advice: str = ""
+) -> dict[tuple[str, str], pd.DataFrame]:
+    """A table per (dataset, task) from merged rows; a GenbenchError names the protocols
+    (and gives ``advice``) when a (dataset, task) holds rows of more than one."""
+    by_table: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in merge_rows(rows):
+        by_table.setdefault((row["dataset"], row["task"]), []).append(row)
+    found = {}
+    for (dataset, task), group in sorted(by_table.items()):
+        groups = split_protocols(group)
+        if len(groups) > 1:
+            raise GenbenchError(describe_mix(groups, f"{dataset} · {task}") + advice)
+        found[(dataset, task)] = table(group)
+    return found
 
 
 def csv_path(root: Path, dataset: str, task: str) -> Path:
@@ -66,10 +174,17 @@ def csv_path(root: Path, dataset: str, task: str) -> Path:
 
 
 def write_tables(rows: Iterable[dict[str, Any]], root: Path) -> list[Path]:
-    """Write ``root/<dataset>/<task>.csv`` for every table (atomically)."""
+    """Write ``root/<dataset>/<task>.csv`` for every table (atomically); a (dataset, task)
+    with rows of several protocols (a run folder reused with other options) gets one
+    ``<task>--protocol-<id>.csv`` per protocol instead."""
+    found = protocol_tables(rows)
+    count: dict[tuple[str, str], int] = {}
+    for dataset, task, _ in found:
+        count[(dataset, task)] = count.get((dataset, task), 0) + 1
     written = []
-    for (dataset, task), frame in tables(rows).items():
-        path = csv_path(root, dataset, task)
+    for (dataset, task, pid), frame in found.items():
+        name = task if count[(dataset, task)] == 1 else f"{task}--protocol-{pid}"
+        path = csv_path(root, dataset, name)
         atomic_write(path, frame.to_csv(index=False).encode())
         written.append(path)
     return written
@@ -89,6 +204,8 @@ def read_csv(path: Path) -> list[dict[str, Any]]:
         "warnings",
         "grid",
         "timestamp",
+        "seeds",
+        "bootstrap",
     )
     frame = pd.read_csv(path, dtype={column: str for column in text})
     if "schema" not in frame.columns:
@@ -103,6 +220,19 @@ def read_csv(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+# Folders of a leaderboards folder that hold other tables (``genbench sanity``'s).
+OTHER_TABLES = ("sanity",)
+
+
+def leaderboard_csvs(folder: Path) -> list[Path]:
+    """The leaderboard CSVs under ``folder``, not those of :data:`OTHER_TABLES`."""
+    return [
+        path
+        for path in sorted(folder.rglob("*.csv"))
+        if not set(path.relative_to(folder).parts[:-1]) & set(OTHER_TABLES)
+    ]
+
+
 def collect(sources: Iterable[Path | str]) -> list[dict[str, Any]]:
     """Rows from run folders (``results/*.json``) and leaderboard folders or CSV files."""
     rows: list[dict[str, Any]] = []
@@ -112,7 +242,7 @@ def collect(sources: Iterable[Path | str]) -> list[dict[str, Any]]:
         elif (source / "results").is_dir():
             rows += ResultStore(source).rows()
         elif source.is_dir():
-            rows += [r for p in sorted(source.rglob("*.csv")) for r in read_csv(p)]
+            rows += [r for p in leaderboard_csvs(source) for r in read_csv(p)]
         else:
             raise GenbenchError(f"{source}: no run folder, leaderboard folder or CSV file there")
     return rows

@@ -8,10 +8,12 @@ group whose reference features are computed once.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from genbench.bench.config import PRECISIONS, RunConfig
@@ -30,8 +32,18 @@ from genbench.spec import (
 # registered or do not apply (e.g. ``is`` without logits) are left out; metrics registered
 # for one task alone (a prompt-alignment metric for text-to-image) are added.
 DEFAULT_METRICS: dict[str, tuple[str, ...]] = {
-    "unconditional": ("fid", "kid", "prdc", "pr", "is", "memorization"),
-    "class-conditional": ("fid", "kid", "prdc", "pr", "is", "accuracy", "memorization"),
+    "unconditional": ("fid", "kid", "prdc", "pr", "is", "memorization", "mmd", "vendi"),
+    "class-conditional": (
+        "fid",
+        "kid",
+        "prdc",
+        "pr",
+        "is",
+        "accuracy",
+        "memorization",
+        "mmd",
+        "vendi",
+    ),
     "paired-translation": ("fid", "lpips", "ssim", "psnr"),
     "unpaired-translation": ("fid", "kid", "lpips", "ssim"),
     "text-to-image": ("fid",),
@@ -72,13 +84,42 @@ class Job:
     group: Group
     metrics: tuple[MetricSpec, ...]
     n_samples: int
-    seed: int
+    seeds: tuple[int, ...]
     precision: str
     prompts: str | None = None
+    bootstrap: int = 0
 
     @property
     def task(self) -> str:
         return self.model.task
+
+    @property
+    def seed(self) -> int:
+        """The sampling seed of a one-seed job (see ``for_seed``)."""
+        if len(self.seeds) != 1:
+            raise ValueError(f"a job of seeds {self.seeds} has no single seed; use for_seed")
+        return self.seeds[0]
+
+    def for_seed(self, seed: int) -> Job:
+        """This job's sample set of one of its seeds."""
+        return dataclasses.replace(self, seeds=(seed,))
+
+    @property
+    def name(self) -> str:
+        """The row's model name: the model's, plus ``@`` and the first 8 hex digits of the
+        weights' sha256 when a --weights override replaced its registered file."""
+        sha = self.weights_override()
+        return f"{self.model.name}@{sha[:8]}" if sha else self.model.name
+
+    def weights_override(self) -> str | None:
+        """The sha256 of the model's weights when they are not its registered file."""
+        from genbench.weights import resolved_sha256
+
+        weights = self.model.weights
+        if weights is None:
+            return None
+        sha = resolved_sha256(weights)
+        return sha if sha != weights.sha256 else None
 
     def configuration(self) -> dict[str, Any]:
         """Everything that determines the row's values (not how fast they were computed)."""
@@ -95,10 +136,17 @@ class Job:
             "resize": self.group.resize,
             "n_samples": self.n_samples,
             "n_reference": self.group.dataset.n_reference,
-            "seed": self.seed,
             "precision": self.precision,
             "metrics": sorted(m.name for m in self.metrics),
+            "bootstrap": self.bootstrap,
         }
+        # One seed keeps the key it always had; several are a list.
+        if len(self.seeds) == 1:
+            configuration["seed"] = self.seeds[0]
+        else:
+            configuration["seeds"] = list(self.seeds)
+        if self.prompts:  # the prompts decide the samples: their content, not the file name
+            configuration["prompts_sha256"] = _file_sha256(self.prompts)
         # A --weights override of the feature net is another feature space. Only then is it
         # part of the configuration, so the ids of runs on the registered nets stay stable.
         if features is not None and resolved_sha256(features) != features.sha256:
@@ -121,11 +169,19 @@ class Job:
             f"--resize {self.group.resize}",
             f"--metrics {','.join(m.name for m in self.metrics)}",
             f"--n-samples {self.n_samples}",
-            f"--seed {self.seed}",
+            f"--seeds {','.join(map(str, self.seeds))}"
+            if len(self.seeds) > 1
+            else f"--seed {self.seeds[0]}",
             f"--precision {self.precision}",
+            f"--bootstrap {self.bootstrap}",
         ]
         if self.prompts:
             parts.append(f"--prompts {self.prompts}")
+        weights = self.model.weights
+        if self.weights_override() and weights is not None:
+            from genbench.weights import override
+
+            parts.append(f"--weights {weights.name}={override(weights.name)}")
         return " ".join(parts)
 
 
@@ -169,7 +225,8 @@ class Plan:
     def describe(self, config: RunConfig, device: str, world_size: int = 1) -> str:
         groups = self.groups()
         lines = [
-            f"plan: {len(self.jobs)} model(s) in {len(groups)} group(s); seed {config.seed}, "
+            f"plan: {len(self.jobs)} model(s) in {len(groups)} group(s); "
+            f"seed{'s' if len(config.seeds) > 1 else ''} {','.join(map(str, config.seeds))}, "
             f"batch {config.batch_size}, device {device}, precision {config.precision}"
             + (f", {world_size} processes" if world_size > 1 else "")
         ]
@@ -339,10 +396,16 @@ def _plan_model(
         if field and field not in dataset.fields
     ]
     if model.task == "text-to-image" and not config.prompts and "caption" not in dataset.fields:
-        problems.append(
-            f"{where} needs prompts: dataset {dataset.name!r} has no 'caption' field; "
+        missing = (
+            f"needs prompts: dataset {dataset.name!r} has no 'caption' field; "
             "pass --prompts FILE (one prompt per line)"
         )
+        # Only a model the user named stops the run; one that a pattern (e.g. all) picked is
+        # left out with a note, as a model whose dataset is missing is.
+        if model.name in (pattern.strip() for pattern in config.models.split(",")):
+            problems.append(f"{where} {missing}")
+        else:
+            return _ModelPlan(skip=Skip(model.name, missing), problems=tuple(problems))
     if config.features is None and dataset.default_features not in registry.feature_extractors:
         reason = (
             f"the default feature extractor of {dataset.name!r}, "
@@ -391,7 +454,8 @@ def _plan_model(
         group=Group(dataset=dataset, field=field, features=features, resize=resize),
         metrics=metrics,
         n_samples=config.n_samples or dataset.n_samples,
-        seed=config.seed,
+        seeds=config.seeds,
+        bootstrap=config.bootstrap,
         precision=config.precision,
         prompts=config.prompts if model.task == "text-to-image" else None,
     )
@@ -411,3 +475,11 @@ def _metrics_for(
         Omission(name, task, reason) for name, reason in reasons.items() if reason is not None
     )
     return chosen, omissions
+
+
+def _file_sha256(path: str) -> str:
+    """The sha256 of a file's bytes; an unreadable file is the run's problem to report."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError as error:
+        raise GenbenchError(f"cannot read prompts file {path}: {error}") from error

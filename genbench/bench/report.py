@@ -16,11 +16,51 @@ if TYPE_CHECKING:
     import pandas as pd
 
 # Columns shown in the Markdown table besides the metrics.
-SHOWN = ("model", "family", "status", "images_per_s", "n_samples")
+SHOWN = ("rank", "model", "family", "status", "images_per_s", "n_samples")
+# Suffixes of the columns that qualify a metric column rather than being one.
+QUALIFIERS = ("_low", "_high", "_seed_sd", "_replicates")
+
+# How the intervals and ranks of a page are made (genbench.metrics.bootstrap, bench.ranks).
+METHOD = (
+    "**Intervals** `value (low–high)`: 95 % bootstrap intervals from {bootstrap}. Each"
+    " resample draws, with replacement, as many generated samples and as many reference"
+    " images as the row has; the reference draws come from one fixed seed, so every row of"
+    " this table sees the same reference resamples. The k-NN manifolds of precision, recall,"
+    " density and coverage are estimated once, from the full sets, and the resamples redraw"
+    " the per-point membership indicators (recall and coverage: the reference's; precision"
+    " and density: the samples'): resampling the points themselves would put copies of a point"
+    " inside its own k-NN ball and shrink the radii. An interval is the value plus the 2.5 % and"
+    " 97.5 % quantiles of the resampled values' deviations from their mean, which removes the"
+    " bootstrap's own bias (a resample's duplicates raise FID by more than the interval is"
+    " wide). KID's resamples are of its full-set U-statistic, which its subsets estimate."
+    " Vendi, IS and FD∞ have no interval (duplicates collapse Vendi; IS and FD∞ already split"
+    " or subsample the samples).\n\n"
+    "**Ranks**: a model's rank is 1 + the number of models significantly better on"
+    " `{primary}`: significantly when the 95 % interval of the difference of the two rows'"
+    " bootstrap values, paired resample by resample on the shared reference resamples,"
+    " excludes 0. Models the data cannot separate share a rank."
+)
+NO_BOOTSTRAP = (
+    "These rows were scored without the bootstrap: no intervals, and ranks follow the values."
+)
 
 
 def metric_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c not in META_COLUMNS and _numeric(frame[c]) and c != "nfe"]
+    """Numeric columns that are metrics (not metadata, not an interval bound or spread)."""
+    return [
+        c
+        for c in frame.columns
+        if c not in META_COLUMNS
+        and c not in ("nfe", "rank")
+        and not _qualifier(c, frame.columns)
+        and _numeric(frame[c])
+    ]
+
+
+def _qualifier(column: str, columns: Any) -> bool:
+    return any(
+        column.endswith(suffix) and column[: -len(suffix)] in columns for suffix in QUALIFIERS
+    )
 
 
 def _numeric(column: pd.Series) -> bool:
@@ -37,28 +77,70 @@ def _cell(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def metric_cell(row: Any, column: str) -> str:
+    """``61.3 (58.9–64.0)``: the value and, when the row has one, its interval."""
+    value = _cell(row.get(column))
+    low, high = row.get(f"{column}_low"), row.get(f"{column}_high")
+    if value and _cell(low) and _cell(high):
+        return f"{value} ({_cell(float(low))}–{_cell(float(high))})"
+    return value
+
+
+def protocol_line(first: Any, dataset: str) -> str:
+    """The protocol every row of a table shares, in a sentence."""
+    sha = first.get("features_sha256")
+    weights = f"weights sha256 {str(sha)[:12]}…, " if isinstance(sha, str) and sha else ""
+    seeds = first.get("seeds") if isinstance(first.get("seeds"), str) else first.get("seed")
+    several = isinstance(seeds, str) and "," in seeds
+    return (
+        f"Protocol of every row: feature space `{first['features']}` ({weights}resize"
+        f" {first['resize']}); {first['n_samples']} samples per model"
+        f"{' and sampling seed' if not several else ' for each of the sampling seeds'} {seeds}"
+        f" ({first.get('sampling_precision') or 'fp32'}) against {first['n_reference']}"
+        f" reference images of `{dataset}/{first['split']}`."
+        + (
+            " Values are means over the seeds' sample sets; the CSV holds each metric's"
+            " standard deviation over the seeds (`<metric>_seed_sd`)."
+            if several
+            else ""
+        )
+    )
+
+
 def markdown(
     frame: pd.DataFrame, dataset: str, task: str, images: dict[str, str], pictures: list[str]
 ) -> str:
-    """The page of one leaderboard; ``images`` maps model to its grid's relative path."""
+    """The page of one leaderboard; ``images`` maps a row's ``config_id`` to its grid's
+    relative path (a row's grid is its own, whatever other rows of its model show)."""
     metrics = metric_columns(frame)
-    columns = [c for c in SHOWN if c in frame.columns] + metrics
-    first = frame.iloc[0]
+    shown = [c for c in SHOWN if c in frame.columns]
+    columns = shown + metrics
+    ok = frame[frame["status"] == "ok"]
+    first = (ok if len(ok) else frame).iloc[0]
     direction = "higher" if first["higher_is_better"] else "lower"
+    bootstrap = first.get("bootstrap")
+    method = (
+        METHOD.format(bootstrap=bootstrap, primary=first["primary_metric"])
+        if isinstance(bootstrap, str) and bootstrap
+        else NO_BOOTSTRAP
+    )
     lines = [
         f"# {dataset} · {task}",
         "",
-        f"Feature space `{first['features']}` (resize {first['resize']}), "
-        f"{first['n_samples']} samples against {first['n_reference']} reference images "
-        f"of `{dataset}/{first['split']}`, seed {first['seed']}; sorted by "
-        f"`{first['primary_metric']}` ({direction} is better). "
-        "The CSV beside this page holds every column.",
+        protocol_line(first, dataset)
+        + f" Sorted by `{first['primary_metric']}` ({direction} is better). The CSV beside"
+        " this page holds every column.",
+        "",
+        method,
         "",
         "| " + " | ".join(columns) + " |",
         "|" + "|".join("---" for _ in columns) + "|",
     ]
     lines += [
-        "| " + " | ".join(_cell(row[c]) for c in columns) + " |" for _, row in frame.iterrows()
+        "| "
+        + " | ".join([*(_cell(row[c]) for c in shown), *(metric_cell(row, c) for c in metrics)])
+        + " |"
+        for _, row in frame.iterrows()
     ]
     lines += ["", *[f"![{Path(p).stem}]({p})" for p in pictures], "", "## Models", ""]
     for _, row in frame.iterrows():
@@ -68,8 +150,8 @@ def markdown(
             lines += [f"**error:** {_cell(row['error'])}", ""]
         if isinstance(row.get("warnings"), str) and row["warnings"]:
             lines += [f"*warnings:* {_cell(row['warnings'])}", ""]
-        if row["model"] in images:
-            lines += [f"![samples of {row['model']}]({images[row['model']]})", ""]
+        if row["config_id"] in images:
+            lines += [f"![samples of {row['model']}]({images[row['config_id']]})", ""]
         lines += ["```", str(row["reproduce"]), "```", ""]
     return "\n".join(lines)
 
@@ -90,7 +172,7 @@ def render(
         if source.resolve() != target.resolve():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
-        images[row["model"]] = f"grids/{target.name}"
+        images[row["config_id"]] = f"grids/{target.name}"
     pictures = []
     for name, png in plots(frame).items():
         atomic_write(folder / f"{task}-{name}", png)
@@ -122,7 +204,12 @@ def write_pages(
     paths += [Path(s) for s in replacing]
     runs = [p for p in paths if (p / "results").is_dir()]
     pages = []
-    for (dataset, task), frame in tables(rows).items():
+    advice = (
+        ". Rerun the models of one side with the other's protocol (each row's `reproduce`"
+        " command states its own), publish the new protocol into another folder (--to), or,"
+        " when the new rows supersede the published ones of the same models, use --replace"
+    )
+    for (dataset, task), frame in tables(rows, advice=advice).items():
         atomic_write(csv_path(root, dataset, task), frame.to_csv(index=False).encode())
         folder = root / dataset
         # a grid path is relative to its run folder, or to a published dataset folder

@@ -129,6 +129,12 @@ def _line(row: dict[str, Any]) -> str:
     primary = row.get("primary_metric")
     value = row.get(primary) if primary else None
     shown = f"{primary} {value:.4g}" if isinstance(value, float) else ""
+    low, high = row.get(f"{primary}_low"), row.get(f"{primary}_high")
+    if shown and isinstance(low, float) and isinstance(high, float):
+        shown += f" ({low:.4g}–{high:.4g})"
+    spread = row.get(f"{primary}_seed_sd")
+    if shown and isinstance(spread, float):
+        shown += f", sd {spread:.3g} over seeds {row['seeds']}"
     speed = f"{row['images_per_s']:.1f} img/s" if row.get("images_per_s") else ""
     caution = "  (metric warnings: see the 'warnings' column)" if row.get("warnings") else ""
     return f"  {row['model']}: {shown}  {speed}  ({row['wall_s']:.1f} s){caution}"

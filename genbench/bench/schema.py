@@ -11,10 +11,10 @@ SCHEMA = "genbench-leaderboard/1"
 META_COLUMNS = (
     "model", "family", "plugin", "plugin_version", "genbench_version", "weights_sha256",
     "dataset", "split", "task", "features", "features_sha256", "resize", "n_samples",
-    "n_reference", "seed", "sampling_precision", "device", "world_size", "batch_size",
+    "n_reference", "seed", "seeds", "sampling_precision", "device", "world_size", "batch_size",
     "images_per_s", "wall_s", "load_s", "sampling_s", "features_s", "metrics_s", "status",
     "error", "warnings", "timestamp", "config_id", "primary_metric", "higher_is_better",
-    "schema", "grid", "reproduce",
+    "schema", "grid", "reproduce", "bootstrap",
 )  # fmt: skip
 
 

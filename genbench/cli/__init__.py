@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "genbench.cli.score",
     "genbench.cli.run",
     "genbench.cli.leaderboard",
+    "genbench.cli.sanity",
 )
 
 

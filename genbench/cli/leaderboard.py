@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 # Columns ``show`` prints besides the metrics.
-SHOW = ("model", "status", "images_per_s")
+SHOW = ("rank", "model", "status", "images_per_s")
 
 
 @click.group("leaderboard")
@@ -19,14 +19,35 @@ def leaderboard() -> None:
 @click.argument("sources", nargs=-1, type=click.Path(exists=True))
 @click.option("--all-columns", is_flag=True, help="Print every column.")
 def show(sources: tuple[str, ...], all_columns: bool) -> None:
-    """Print the leaderboards of run folders or leaderboard folders (default: runs/latest)."""
-    from genbench.bench.leaderboard import collect, tables
-    from genbench.bench.report import metric_columns
+    """Print the leaderboards of run folders or leaderboard folders (default: runs/latest).
 
-    for (dataset, task), frame in tables(collect(sources or ("runs/latest",))).items():
-        columns = list(frame.columns) if all_columns else [*SHOW, *metric_columns(frame)]
-        click.echo(f"\n{dataset} · {task}")
-        click.echo(frame[columns].to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    Rows of different protocols (samples, reference, feature space, seeds, ...) are printed
+    as separate tables, each under its protocol, never ranked together."""
+    from genbench.bench.leaderboard import collect, protocol_tables
+    from genbench.bench.report import metric_cell, metric_columns, protocol_line
+
+    found = protocol_tables(collect(sources or ("runs/latest",)))
+    counts: dict[tuple[str, str], int] = {}
+    for dataset, task, _ in found:
+        counts[(dataset, task)] = counts.get((dataset, task), 0) + 1
+    for (dataset, task, pid), frame in found.items():
+        several = counts[(dataset, task)] > 1
+        click.echo(f"\n{dataset} · {task}" + (f" · protocol {pid}" if several else ""))
+        ok = frame[frame["status"] == "ok"]
+        click.echo(protocol_line((ok if len(ok) else frame).iloc[0], dataset))
+        if all_columns:
+            shown = frame
+        else:
+            metrics = metric_columns(frame)
+            shown = frame[[c for c in SHOW if c in frame.columns]].copy()
+            for column in metrics:
+                shown[column] = [metric_cell(row, column) for _, row in frame.iterrows()]
+        click.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if any(count > 1 for count in counts.values()):
+        click.echo(
+            "\nrows of different protocols are shown as separate tables: they are never"
+            " ranked together"
+        )
 
 
 @leaderboard.command("render")
@@ -58,10 +79,11 @@ def render_cmd(run_dir: str) -> None:
 def publish(sources: tuple[str, ...], target: str, replace: bool) -> None:
     """Merge run folders into the published leaderboards (latest row per model and
     configuration) and render their pages."""
+    from genbench.bench.leaderboard import leaderboard_csvs
     from genbench.bench.report import write_pages
 
     root = Path(target)
-    existing = (root,) if root.is_dir() and any(root.rglob("*.csv")) else ()
+    existing = (root,) if root.is_dir() and leaderboard_csvs(root) else ()
     if replace:
         pages = write_pages(sources, root, replacing=existing)
     else:

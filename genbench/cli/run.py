@@ -32,9 +32,22 @@ from genbench.cli.weights_cmd import weights_option
 @click.option(
     "--seed",
     type=int,
-    default=0,
+    default=None,
+    help="Run seed; sample i gets its own seed from it (default 0).",
+)
+@click.option(
+    "--seeds",
+    default=None,
+    metavar="S1,S2,...",
+    help="Several run seeds: each an independent sample set of every model; the row holds"
+    " their mean and the standard deviation over seeds (e.g. 0,1,2).",
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=0),
+    default=200,
     show_default=True,
-    help="Run seed; sample i gets its own seed from it.",
+    help="Bootstrap resamples of each row's 95% intervals and tied ranks (0: none).",
 )
 @click.option(
     "--batch-size",
@@ -80,7 +93,12 @@ def run(no_progress: bool, **options: object) -> None:
     """
     from genbench.bench.runner import run as run_benchmark
 
-    config = RunConfig(progress=not no_progress, **options)  # type: ignore[arg-type]
+    seed, seeds = options.pop("seed"), options.pop("seeds")
+    config = RunConfig(
+        progress=not no_progress,
+        seeds=_seeds(seed, seeds),
+        **options,  # type: ignore[arg-type]
+    )
     summary = run_benchmark(config, echo=click.echo)
     if summary.rows or summary.resumed:
         click.echo(
@@ -91,6 +109,23 @@ def run(no_progress: bool, **options: object) -> None:
         names = ", ".join(r["model"] for r in summary.failed)
         click.echo(f"{len(summary.failed)} model(s) failed: {names}", err=True)
         sys.exit(1)
+
+
+def _seeds(seed: object, seeds: object) -> tuple[int, ...]:
+    """The run's seeds from --seed or --seeds (not both)."""
+    if seed is not None and seeds is not None:
+        raise click.UsageError("pass --seed or --seeds, not both")
+    if seeds is None:
+        return (0 if seed is None else int(seed),)  # type: ignore[call-overload]
+    try:
+        parsed = tuple(int(part) for part in str(seeds).split(","))
+    except ValueError:
+        raise click.BadParameter(
+            f"{seeds!r}: expected comma-separated integers, e.g. 0,1,2", param_hint="--seeds"
+        ) from None
+    if len(set(parsed)) != len(parsed):
+        raise click.BadParameter(f"{seeds!r} repeats a seed", param_hint="--seeds")
+    return parsed
 
 
 commands = [run]

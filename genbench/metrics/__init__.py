@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from genbench.metrics.inception import inception_score
     from genbench.metrics.kernel_distance import kid, mmd2_unbiased
     from genbench.metrics.manifold import prdc, precision_recall
+    from genbench.metrics.mmd import median_bandwidth, rbf_mmd
     from genbench.metrics.paired import psnr, ssim
     from genbench.metrics.perceptual import load_lpips, lpips_distance, lpips_diversity
     from genbench.metrics.uncertainty import (
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
         bootstrap_precision_recall,
         fd_infinity,
     )
+    from genbench.metrics.vendi import vendi_score
 
 _HOMES = {
     "GaussianStats": "frechet",
@@ -52,6 +54,9 @@ _HOMES = {
     "fd_infinity": "uncertainty",
     "bootstrap_fid": "uncertainty",
     "bootstrap_precision_recall": "uncertainty",
+    "median_bandwidth": "mmd",
+    "rbf_mmd": "mmd",
+    "vendi_score": "vendi",
 }
 
 __all__ = [
@@ -67,14 +72,17 @@ __all__ = [
     "load_lpips",
     "lpips_distance",
     "lpips_diversity",
+    "median_bandwidth",
     "memorization",
     "mmd2_unbiased",
     "prdc",
     "precision_recall",
     "psnr",
+    "rbf_mmd",
     "ssim",
     "statistics_distance",
     "trace_sqrt_product",
+    "vendi_score",
 ]
 
 

@@ -12,6 +12,11 @@ from genbench.metrics import arrays
 
 def label_accuracy(logits: Any, labels: Any) -> float:
     """Fraction of samples whose arg-max logit is the label the model was asked for."""
+    return float(np.mean(correct_labels(logits, labels)))
+
+
+def correct_labels(logits: Any, labels: Any) -> np.ndarray:
+    """Per sample: whether its arg-max logit is the label the model was asked for."""
     scores = arrays.features(logits, "logits")
     wanted = np.asarray(labels)
     if wanted.shape != (len(scores),) or not np.issubdtype(wanted.dtype, np.integer):
@@ -25,4 +30,4 @@ def label_accuracy(logits: Any, labels: Any) -> float:
             f" {scores.shape[1]} classes"
         )
     predicted = scores.argmax(dim=1).cpu().numpy()
-    return float(np.mean(predicted == wanted))
+    return predicted == wanted

@@ -26,6 +26,17 @@ def memorization(
     train: Any, fake: Any, *, block_bytes: int = neighbours.BLOCK_BYTES
 ) -> dict[str, float]:
     """``{"memorization": median distance ratio, "authenticity": fraction authentic}``."""
+    ratio, authentic = memorization_points(train, fake, block_bytes=block_bytes)
+    return {
+        "memorization": float(np.median(ratio)),
+        "authenticity": arrays.fraction(torch.from_numpy(authentic)),
+    }
+
+
+def memorization_points(
+    train: Any, fake: Any, *, block_bytes: int = neighbours.BLOCK_BYTES
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per fake: its distance ratio ``d(f) / r(t)`` and whether it is authentic."""
     train_t, fake_t = arrays.feature_pair(train, fake, names=("train", "fake"))
     arrays.neighbours_needed(1, len(train_t), "train")
     fake_t = fake_t.to(train_t.device)
@@ -38,7 +49,4 @@ def memorization(
         distance / radius.clamp_min(torch.finfo(torch.float64).tiny),
         torch.where(distance > 0, torch.inf, 0.0),
     )
-    return {
-        "memorization": float(np.median(ratio.cpu().numpy())),
-        "authenticity": arrays.fraction(to_train_sq > own_sq[nearest]),
-    }
+    return ratio.cpu().numpy(), (to_train_sq > own_sq[nearest]).cpu().numpy()

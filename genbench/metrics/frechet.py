@@ -140,11 +140,18 @@ def trace_sqrt_product(sigma1: torch.Tensor, sigma2: torch.Tensor) -> float:
         values, vectors = torch.linalg.eigh(sigma1)
         factor, second = (vectors * values.clamp_min(0).sqrt()) @ vectors.T, sigma2
     inner = factor.T @ second @ factor
+    return float(sqrt_trace(inner))
+
+
+def sqrt_trace(inner: torch.Tensor) -> torch.Tensor:
+    """``tr inner^½`` of symmetric positive semi-definite float64 matrices (batched on the
+    leading dimensions), from their eigenvalues."""
     eigenvalues = torch.linalg.eigvalsh(inner)  # reads one triangle: symmetric by design
     # Below this, an eigenvalue is round-off of a zero (a singular covariance): its square
     # root, about sqrt(eps)·|λmax|^½, would bias the trace, so it counts as zero.
-    noise = eigenvalues.abs().max() * len(eigenvalues) * torch.finfo(torch.float64).eps
-    return float(torch.where(eigenvalues > noise, eigenvalues, 0.0).sqrt().sum())
+    largest = eigenvalues.abs().amax(-1, keepdim=True)
+    noise = largest * eigenvalues.shape[-1] * torch.finfo(torch.float64).eps
+    return torch.where(eigenvalues > noise, eigenvalues, 0.0).sqrt().sum(-1)
 
 
 def frechet_distance(mu1: Any, sigma1: Any, mu2: Any, sigma2: Any) -> float:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from genbench.metrics import arrays, neighbours
 
 
@@ -36,27 +38,59 @@ def membership(
     )
 
 
+# Which set each per-point value belongs to: the bootstrap resamples that set's draws.
+SAMPLE, REFERENCE = "sample", "reference"
+
+
 def prdc(
     real: Any, fake: Any, *, k: int = 5, block_bytes: int = neighbours.BLOCK_BYTES
 ) -> dict[str, float]:
     """Precision, recall, density and coverage (Naeem et al. 2020), as the prdc package."""
+    return prdc_points(real, fake, k=k, block_bytes=block_bytes)[0]
+
+
+def prdc_points(
+    real: Any, fake: Any, *, k: int = 5, block_bytes: int = neighbours.BLOCK_BYTES
+) -> tuple[dict[str, float], dict[str, tuple[str, np.ndarray]]]:
+    """:func:`prdc` and, for each metric, the per-point values it is the mean of, with
+    their set (``SAMPLE`` or ``REFERENCE``): what a bootstrap resamples."""
     member = membership(real, fake, k, strict=True, block_bytes=block_bytes)
     counts = member.fake_in_real_balls
-    return {
+    values = {
         "precision": arrays.fraction(counts > 0),
         "recall": arrays.fraction(member.real_in_fake_ball),
         # The prdc package's order of operations, so the float is bit-identical.
         "density": (1.0 / k) * (int(counts.sum()) / len(counts)),
         "coverage": arrays.fraction(member.real_ball_has_fake),
     }
+    points = {
+        "precision": (SAMPLE, (counts > 0).cpu().numpy()),
+        "recall": (REFERENCE, member.real_in_fake_ball.cpu().numpy()),
+        "density": (SAMPLE, counts.cpu().numpy() / k),
+        "coverage": (REFERENCE, member.real_ball_has_fake.cpu().numpy()),
+    }
+    return values, points
 
 
 def precision_recall(
     real: Any, fake: Any, *, k: int = 3, block_bytes: int = neighbours.BLOCK_BYTES
 ) -> dict[str, float]:
     """Improved precision and recall (Kynkäänniemi et al. 2019), as torch-fidelity."""
+    return precision_recall_points(real, fake, k=k, block_bytes=block_bytes)[0]
+
+
+def precision_recall_points(
+    real: Any, fake: Any, *, k: int = 3, block_bytes: int = neighbours.BLOCK_BYTES
+) -> tuple[dict[str, float], dict[str, tuple[str, np.ndarray]]]:
+    """:func:`precision_recall` and its per-point values (as :func:`prdc_points`)."""
     member = membership(real, fake, k, strict=False, block_bytes=block_bytes)
-    return {
-        "precision": arrays.fraction(member.fake_in_real_balls > 0),
+    inside = member.fake_in_real_balls > 0
+    values = {
+        "precision": arrays.fraction(inside),
         "recall": arrays.fraction(member.real_in_fake_ball),
     }
+    points = {
+        "precision": (SAMPLE, inside.cpu().numpy()),
+        "recall": (REFERENCE, member.real_in_fake_ball.cpu().numpy()),
+    }
+    return values, points

@@ -38,36 +38,89 @@ def _required(value: Any, name: str) -> Any:
     return value
 
 
-def _fid(inputs: MetricInputs) -> dict[str, float]:
-    from genbench.metrics import fid_from_features
-
-    real = _get(inputs.real, "features", "real")
-    return {"fid": fid_from_features(real, _get(inputs.fake, "features", "fake"))}
+def _features(inputs: MetricInputs) -> tuple[Any, Any]:
+    return _get(inputs.real, "features", "real"), _get(inputs.fake, "features", "fake")
 
 
-def _kid(inputs: MetricInputs) -> dict[str, float]:
-    from genbench.metrics import kid
+def _point_replicates(
+    inputs: MetricInputs, points: Mapping[str, tuple[str, Any]], *, medians: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """``<column>_replicates`` of metrics that are means (or ``medians``) of per-point values
+    of the samples' or the reference's set (``genbench.metrics.manifold.SAMPLE``/``REFERENCE``)."""
+    from genbench.metrics import bootstrap, manifold
 
-    real = _get(inputs.real, "features", "real")
-    fake = _get(inputs.fake, "features", "fake")
+    resampling = inputs.resampling
+    if resampling is None:
+        return {}
+    replicates = {}
+    for column, (side, values) in points.items():
+        draws = resampling.sample_counts if side == manifold.SAMPLE else resampling.reference_counts
+        statistic = bootstrap.median_replicates if column in medians else bootstrap.mean_replicates
+        replicates[f"{column}_replicates"] = statistic(values, draws(len(values)))
+    return replicates
+
+
+def _fid(inputs: MetricInputs) -> dict[str, Any]:
+    from genbench.metrics import bootstrap, fid_from_features
+
+    real, fake = _features(inputs)
+    values: dict[str, Any] = {"fid": fid_from_features(real, fake)}
+    if inputs.resampling is not None:
+        values["fid_replicates"] = bootstrap.fid_replicates(real, fake, inputs.resampling)
+    return values
+
+
+def _kid(inputs: MetricInputs) -> dict[str, Any]:
+    from genbench.metrics import bootstrap, kernels, kid
+
+    real, fake = _features(inputs)
     size = min(KID_SUBSET_SIZE, len(real), len(fake))
     mean, std = kid(real, fake, subsets=KID_SUBSETS, subset_size=size, seed=inputs.seed)
-    return {"kid": mean, "kid_std": std}
+    values: dict[str, Any] = {"kid": mean, "kid_std": std}
+    if inputs.resampling is not None:
+        # The replicates are those of the full sets' U-statistic, which the subsets estimate.
+        dim = real.shape[1]
+        kernel = kernels.polynomial(dim)
+        values["kid_replicates"] = bootstrap.mmd_with_replicates(
+            real, fake, kernel, ("kid", dim), inputs.resampling, unbiased=True
+        )[1]
+    return values
 
 
-def _prdc(inputs: MetricInputs) -> dict[str, float]:
-    from genbench.metrics import prdc
+def _mmd(inputs: MetricInputs) -> dict[str, Any]:
+    from genbench.metrics import bootstrap, kernels
+    from genbench.metrics.mmd import CMMD_SCALE, median_bandwidth
 
-    real = _get(inputs.real, "features", "real")
-    return prdc(real, _get(inputs.fake, "features", "fake"), k=5)
+    real, fake = _features(inputs)
+    sigma = median_bandwidth(real)
+    value, replicates = bootstrap.mmd_with_replicates(
+        real, fake, kernels.gaussian(sigma), ("rbf", sigma), inputs.resampling, unbiased=False
+    )
+    values: dict[str, Any] = {"mmd": CMMD_SCALE * value}
+    if replicates is not None:
+        values["mmd_replicates"] = CMMD_SCALE * replicates
+    return values
 
 
-def _pr(inputs: MetricInputs) -> dict[str, float]:
-    from genbench.metrics import precision_recall
+def _vendi(inputs: MetricInputs) -> dict[str, float]:
+    from genbench.metrics import vendi_score
 
-    real = _get(inputs.real, "features", "real")
-    values = precision_recall(real, _get(inputs.fake, "features", "fake"), k=3)
-    return {"pr_precision": values["precision"], "pr_recall": values["recall"]}
+    return {"vendi": vendi_score(_get(inputs.fake, "features", "fake"))}
+
+
+def _prdc(inputs: MetricInputs) -> dict[str, Any]:
+    from genbench.metrics.manifold import prdc_points
+
+    values, points = prdc_points(*_features(inputs), k=5)
+    return {**values, **_point_replicates(inputs, points)}
+
+
+def _pr(inputs: MetricInputs) -> dict[str, Any]:
+    from genbench.metrics.manifold import precision_recall_points
+
+    values, points = precision_recall_points(*_features(inputs), k=3)
+    renamed = {f"pr_{name}": value for name, value in values.items()}
+    return {**renamed, **_point_replicates(inputs, {f"pr_{n}": p for n, p in points.items()})}
 
 
 def _inception_score(inputs: MetricInputs) -> dict[str, float]:
@@ -77,18 +130,29 @@ def _inception_score(inputs: MetricInputs) -> dict[str, float]:
     return {"is": mean, "is_std": std}
 
 
-def _accuracy(inputs: MetricInputs) -> dict[str, float]:
-    from genbench.metrics import label_accuracy
+def _accuracy(inputs: MetricInputs) -> dict[str, Any]:
+    import numpy as np
+
+    from genbench.metrics.accuracy import correct_labels
+    from genbench.metrics.manifold import SAMPLE
 
     logits = _get(inputs.fake, "logits", "fake")
-    return {"accuracy": label_accuracy(logits, _required(inputs.labels, "labels"))}
+    correct = correct_labels(logits, _required(inputs.labels, "labels"))
+    points = {"accuracy": (SAMPLE, correct)}
+    return {"accuracy": float(np.mean(correct)), **_point_replicates(inputs, points)}
 
 
-def _memorization(inputs: MetricInputs) -> dict[str, float]:
-    from genbench.metrics import memorization
+def _memorization(inputs: MetricInputs) -> dict[str, Any]:
+    import numpy as np
+
+    from genbench.metrics.authenticity import memorization_points
+    from genbench.metrics.manifold import SAMPLE
 
     train = _get(inputs.train, "features", "train")
-    return memorization(train, _get(inputs.fake, "features", "fake"))
+    ratio, authentic = memorization_points(train, _get(inputs.fake, "features", "fake"))
+    values = {"memorization": float(np.median(ratio)), "authenticity": float(np.mean(authentic))}
+    points = {"memorization": (SAMPLE, ratio), "authenticity": (SAMPLE, authentic)}
+    return {**values, **_point_replicates(inputs, points, medians=("memorization",))}
 
 
 def _paired(score: str) -> Callable[[MetricInputs], dict[str, float]]:
@@ -215,6 +279,23 @@ METRICS = (
         higher_is_better=True,
         description="Mean LPIPS between samples of the same class (200 seeded pairs per"
         " class): low when a conditional model collapses",
+    ),
+    genbench.MetricSpec(
+        name="vendi",
+        columns=("vendi",),
+        compute=_vendi,
+        consumes=("features",),
+        higher_is_better=True,
+        description="Vendi score (Friedman & Dieng 2023): effective number of distinct samples"
+        " under the cosine kernel; no reference set",
+    ),
+    genbench.MetricSpec(
+        name="mmd",
+        columns=("mmd",),
+        compute=_mmd,
+        consumes=("features",),
+        description="1000 · MMD² with a Gaussian RBF kernel, CMMD's estimator (Jayasumana et al."
+        " 2024); σ = median distance between reference features",
     ),
     genbench.MetricSpec(
         name="fid-inf",

@@ -3,12 +3,12 @@
 - :func:`fd_infinity` (Chong & Forsyth 2020, "Effectively Unbiased FID and Inception Score
   and where to find them"): FD estimated from N samples is biased by a term linear in 1/N;
   fit FD against 1/N over random subsets of the fakes and report the intercept at 1/N = 0.
-- :func:`bootstrap_fid`: percentile interval of FID over resamples (with replacement) of both
-  sets.
-- :func:`bootstrap_precision_recall`: percentile intervals of precision and recall over
-  resamples of the per-sample memberships (fake in the real manifold, real in the fake
-  manifold), with the manifolds estimated once from the full sets. Resampling the points
-  themselves would duplicate them and shrink the k-NN radii to 0, biasing every resample.
+- :func:`bootstrap_fid`: interval of FID over resamples (with replacement) of both sets.
+- :func:`bootstrap_precision_recall`: intervals of precision and recall over resamples of
+  the per-sample memberships (fake in the real manifold, real in the fake manifold), with
+  the manifolds estimated once from the full sets.
+
+Both are :mod:`genbench.metrics.bootstrap`'s method, which the leaderboards use.
 """
 
 from __future__ import annotations
@@ -19,21 +19,9 @@ import numpy as np
 import torch
 
 from genbench.errors import GenbenchError
-from genbench.metrics import arrays, manifold, neighbours
-from genbench.metrics.frechet import GaussianStats, statistics_distance
-
-
-def _interval(values: np.ndarray, level: float) -> tuple[float, float]:
-    tail = (1.0 - level) / 2.0 * 100.0
-    low, high = np.percentile(values, [tail, 100.0 - tail])
-    return float(low), float(high)
-
-
-def _check_resampling(resamples: int, level: float) -> None:
-    if resamples < 2:
-        raise GenbenchError(f"bootstrap needs at least 2 resamples, got {resamples}")
-    if not 0.0 < level < 1.0:
-        raise GenbenchError(f"confidence level must lie in (0, 1), got {level}")
+from genbench.metrics import arrays, bootstrap, manifold, neighbours
+from genbench.metrics.bootstrap import Resampling
+from genbench.metrics.frechet import GaussianStats, fid_from_features, statistics_distance
 
 
 def fd_infinity(real: Any, fake: Any, *, sizes: Any = None, seed: int = 0) -> dict[str, float]:
@@ -65,19 +53,10 @@ def fd_infinity(real: Any, fake: Any, *, sizes: Any = None, seed: int = 0) -> di
 def bootstrap_fid(
     real: Any, fake: Any, *, resamples: int = 50, level: float = 0.95, seed: int = 0
 ) -> tuple[float, float]:
-    """Percentile ``level`` interval of FID over resamples of both sets."""
-    _check_resampling(resamples, level)
-    real_t, fake_t = arrays.feature_pair(real, fake, min_rows=2)
-    rng = np.random.default_rng(seed)
-    values = np.empty(resamples)
-    for i in range(resamples):
-        real_rows = torch.from_numpy(rng.integers(0, len(real_t), len(real_t)))
-        fake_rows = torch.from_numpy(rng.integers(0, len(fake_t), len(fake_t)))
-        values[i] = statistics_distance(
-            GaussianStats.from_features(real_t[real_rows.to(real_t.device)], "real"),
-            GaussianStats.from_features(fake_t[fake_rows.to(fake_t.device)], "fake"),
-        )
-    return _interval(values, level)
+    """``level`` interval of FID over resamples of both sets (see :mod:`bootstrap`)."""
+    resampling = Resampling(resamples, level, reference_seed=seed, sample_seed=seed)
+    replicates = bootstrap.fid_replicates(real, fake, resampling)
+    return bootstrap.interval(fid_from_features(real, fake), replicates, level)
 
 
 def bootstrap_precision_recall(
@@ -90,16 +69,13 @@ def bootstrap_precision_recall(
     seed: int = 0,
     block_bytes: int = neighbours.BLOCK_BYTES,
 ) -> dict[str, tuple[float, float]]:
-    """Percentile intervals ``{"precision": (low, high), "recall": (low, high)}``."""
-    _check_resampling(resamples, level)
-    member = manifold.membership(real, fake, k, strict=False, block_bytes=block_bytes)
-    rng = np.random.default_rng(seed)
+    """``level`` intervals ``{"precision": (low, high), "recall": (low, high)}`` over
+    resamples of the membership indicators (see :mod:`bootstrap`)."""
+    resampling = Resampling(resamples, level, reference_seed=seed, sample_seed=seed)
+    values, points = manifold.precision_recall_points(real, fake, k=k, block_bytes=block_bytes)
     result = {}
-    for name, inside in (
-        ("precision", (member.fake_in_real_balls > 0).cpu().numpy()),
-        ("recall", member.real_in_fake_ball.cpu().numpy()),
-    ):
-        # The mean of n indicators drawn with replacement is Binomial(n, mean) / n.
-        means = rng.binomial(len(inside), inside.mean(), size=resamples) / len(inside)
-        result[name] = _interval(means, level)
+    for name, (side, inside) in points.items():
+        draws = resampling.sample_counts if side == manifold.SAMPLE else resampling.reference_counts
+        replicates = bootstrap.mean_replicates(inside, draws(len(inside)))
+        result[name] = bootstrap.interval(values[name], replicates, level)
     return result
