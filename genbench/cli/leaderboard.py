@@ -1,10 +1,13 @@
-"""``genbench leaderboard show|render|publish``: tables and pages from run results."""
+"""``genbench leaderboard show|render|publish|site``: tables, pages and a static site
+from run results."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+
+from genbench.site import build_site
 
 # Columns ``show`` prints besides the metrics.
 SHOW = ("model", "status", "images_per_s")
@@ -68,6 +71,29 @@ def publish(sources: tuple[str, ...], target: str, replace: bool) -> None:
         pages = write_pages((*existing, *sources), root)
     for page in pages:
         click.echo(f"wrote {page}")
+    # the Markdown pages link to the site's pages beside them
+    site = build_site([root], root)
+    click.echo(f"wrote the site: {site[0]}")
+
+
+@leaderboard.command("site")
+@click.argument("folders", nargs=-1, type=click.Path(exists=True))
+@click.option(
+    "--out",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder of the site (index.html); the images are copied into it.",
+)
+def site_cmd(folders: tuple[str, ...], out: str) -> None:
+    """Build a static site of published leaderboard FOLDERS (default: leaderboards): sortable
+    tables, plots, sample grids and model cards that work offline from file://."""
+    import time
+
+    start = time.perf_counter()
+    pages = build_site(folders or ("leaderboards",), out)
+    seconds = time.perf_counter() - start
+    click.echo(f"wrote {len(pages)} pages in {seconds:.1f} s; open {Path(pages[0]).resolve()}")
 
 
 commands = [leaderboard]
