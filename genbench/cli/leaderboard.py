@@ -1,8 +1,9 @@
-"""``genbench leaderboard show|render|publish|site``: tables, pages and a static site
-from run results."""
+"""``genbench leaderboard show|render|publish|site|verify``: tables, pages and a static
+site from run results, and reruns of published rows."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -94,6 +95,50 @@ def site_cmd(folders: tuple[str, ...], out: str) -> None:
     pages = build_site(folders or ("leaderboards",), out)
     seconds = time.perf_counter() - start
     click.echo(f"wrote {len(pages)} pages in {seconds:.1f} s; open {Path(pages[0]).resolve()}")
+
+
+@leaderboard.command("verify")
+@click.argument("folder", default="leaderboards", type=click.Path(exists=True))
+@click.option(
+    "--models",
+    default="all",
+    show_default=True,
+    help="Published rows to rerun: 'all', comma-separated globs, or family:NAME.",
+)
+@click.option(
+    "--out",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Keep the reruns' results here (default: a temporary folder, deleted).",
+)
+def verify(folder: str, models: str, out: str | None) -> None:
+    """Rerun published rows from their recorded commands and compare every value.
+
+    A value has moved when it differs by more than 1e-4 relative (8x the largest
+    difference measured between CPU kinds); exits with status 1 when one has.
+    """
+    import tempfile
+
+    from genbench.bench.leaderboard import collect
+    from genbench.bench.verify import ABSOLUTE, RELATIVE, compare, rerun, select
+
+    rows = select(collect([folder]), models, folder)
+    click.echo(f"verify: rerunning {len(rows)} published row(s) of {folder}")
+    with tempfile.TemporaryDirectory(prefix="genbench-verify-") as temporary:
+        fresh = rerun(rows, Path(out or temporary), click.echo)
+    outcomes = [compare(row, fresh.get(row["model"])) for row in rows]
+    for outcome in outcomes:
+        click.echo(outcome.describe())
+        for note in outcome.notes:
+            click.echo(f"  note: {note}")
+    moved = [o.model for o in outcomes if not o.ok]
+    click.echo(
+        f"tolerance: |now - published| <= {RELATIVE:g} * max(|now|, |published|) + {ABSOLUTE:g}"
+    )
+    if moved:
+        click.echo(f"{len(moved)} of {len(outcomes)} row(s) moved: {', '.join(moved)}", err=True)
+        sys.exit(1)
+    click.echo(f"all {len(outcomes)} row(s) reproduced")
 
 
 commands = [leaderboard]
