@@ -9,6 +9,7 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from genbench.bench.columns import column, companions, recorded
+from genbench.bench.plots import is_baseline
 from genbench.site.board import Board
 from genbench.site.cells import as_float, cell, header, linked, number, text
 
@@ -118,6 +119,7 @@ def _table(board: Board) -> str:
     folded = companions(frame.columns)
     numeric = {c: frame[c].map(as_float).notna().any() and c != "model" for c in shown}
     heads = "".join(header(c, bool(numeric[c])) for c in shown)
+    baselines = is_baseline(frame)
     body = []
     for index, (_, row) in enumerate(frame.iterrows()):
         cells = []
@@ -134,7 +136,7 @@ def _table(board: Board) -> str:
                 cells.append(f'<td data-value="{status}">{badge}</td>')
             else:
                 cells.append(cell(row, name, folded.get(name, {})))
-        baseline = "true" if row.get("family") == "baseline" else "false"
+        baseline = "true" if baselines.iloc[index] else "false"
         body.append(
             f'<tr data-index="{index}" data-baseline="{baseline}" '
             f'data-search="{escape(_search_text(row))}">{"".join(cells)}</tr>'
@@ -147,7 +149,7 @@ def _table(board: Board) -> str:
         f'<span id="count" aria-live="polite">{len(frame)} rows</span></div>'
         '<p class="hint">Click a column header to sort by it, best first; click again to '
         "reverse. Hover a header for what it measures.</p>"
-        f'<div class="table-wrap"><table id="board" data-rows="{len(frame)}">'
+        '<div class="table-wrap"><table id="board">'
         f"<thead><tr>{heads}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
         "</section>"
     )
