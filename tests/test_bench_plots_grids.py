@@ -152,6 +152,9 @@ def test_columns_know_direction_unit_and_explanation() -> None:
     unknown = column("my_plugin_score")
     assert unknown.direction is None and "plugin" in unknown.describe()
     assert companion("fid_low") == ("fid", "low") and companion("kid_std") == ("kid", "std")
+    assert (
+        column("kid_std").header() == "KID ±" and "interval of FID" in column("fid_high").describe()
+    )
     found = companions(["fid", "fid_low", "fid_high", "kid", "kid_std", "recall_high"])
     assert found == {"fid": {"low": "fid_low", "high": "fid_high"}, "kid": {"std": "kid_std"}}
 

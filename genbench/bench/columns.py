@@ -258,9 +258,31 @@ COLUMNS: dict[str, Column] = {
 }
 
 
+# What each companion adds to its metric, for the legend.
+_ROLES = {
+    "low": ("low", "Lower end of the interval of {}."),
+    "high": ("high", "Upper end of the interval of {}."),
+    "std": ("±", "Standard deviation of {} over its subsets or splits."),
+}
+
+
 def column(name: str) -> Column:
-    """The known column ``name``, or a neutral description of an unknown one."""
-    return COLUMNS.get(name) or Column(
+    """The known column ``name`` or a companion of one (``fid_low``), or a neutral
+    description of an unknown column."""
+    if name in COLUMNS:
+        return COLUMNS[name]
+    pair = companion(name)
+    if pair and pair[0] in COLUMNS:
+        base, (suffix, explanation) = COLUMNS[pair[0]], _ROLES[pair[1]]
+        return Column(
+            name,
+            f"{base.label} {suffix}",
+            None,
+            base.unit,
+            explanation.format(base.label),
+            kind="companion",
+        )
+    return Column(
         name,
         name,
         None,

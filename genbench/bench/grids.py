@@ -54,7 +54,7 @@ def _with_header(picture: Image.Image, labels: Sequence[str], tile: int) -> Imag
     """``picture`` under a white band with ``labels[i]`` centred over column i."""
     from PIL import Image, ImageDraw, ImageFont
 
-    size = max(10, min(18, tile // 3))
+    size = max(10, min(32, tile * 2 // 5))  # readable when a page shows the grid smaller
     font = ImageFont.load_default(size=size)
     band = size + 8
     out = Image.new(picture.mode, (picture.width, picture.height + band), "white")

@@ -205,11 +205,11 @@ def _models(board: Board) -> str:
     if board.real_grid is not None:
         split = escape(str(board.frame["split"].dropna().iloc[0]))
         cards.append(
-            '<article class="model real" id="real-data"><h3>Real data</h3>'
+            '<article class="model real" id="real-data"><h3>Real data</h3><div class="card">'
             f'<figure><img class="zoom grid" src="{escape(board.href(board.real_grid))}" '
             f'alt="real images of the {split} split">'
             f"<figcaption>The first images of the {split} split, the reference the models "
-            "are compared with (laid out as the samples are).</figcaption></figure></article>"
+            "are compared with (laid out as the samples are).</figcaption></figure></div></article>"
         )
     cards += [_card(board, row) for _, row in board.frame.iterrows()]
     return f'<section id="models"><h2>Models</h2>{"".join(cards)}</section>'
