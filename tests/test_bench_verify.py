@@ -10,12 +10,11 @@ import pandas as pd
 import pytest
 
 import genbench
+from genbench.bench.leaderboard import published_csvs
 from genbench.bench.verify import RELATIVE, commands, compare, within
 
 sys.path.insert(0, str(Path(__file__).parent))  # the harness tests' helpers (importlib mode)
-from bench_helpers import cli, install_tiny
-
-PUBLISHED = Path(__file__).parents[1] / "leaderboards"
+from bench_helpers import PUBLISHED, cli, install_tiny
 
 
 def test_the_tolerance_passes_cross_cpu_rounding_and_catches_one_sample() -> None:
@@ -63,6 +62,7 @@ def test_verify_reruns_published_rows_and_exits_1_when_one_moved(env, tmp_path: 
     options = ("--metrics", "tiny-mean,tiny-acc", "--out", str(run))
     assert cli("run", "--models", "tiny.good,tiny.cond", *options).exit_code == 0
     assert cli("leaderboard", "publish", str(run), "--to", str(published)).exit_code == 0
+    (published / "sanity.csv").write_text("check,passed\nblur,True\n")  # not a leaderboard
     result = cli("leaderboard", "verify", str(published))
     assert result.exit_code == 0, result.output
     assert "all 2 row(s) reproduced" in result.output
@@ -85,7 +85,7 @@ def test_verify_reruns_published_rows_and_exits_1_when_one_moved(env, tmp_path: 
 
 def _fastest_per_family() -> list[str]:
     """The published row of each family that samples fastest (whatever is published)."""
-    frame = pd.concat([pd.read_csv(p) for p in sorted(PUBLISHED.rglob("*.csv"))])
+    frame = pd.concat([pd.read_csv(p) for p in published_csvs([PUBLISHED])])
     frame = frame[frame["status"] == "ok"].sort_values("images_per_s", ascending=False)
     return list(frame.groupby("family").head(1)["model"])
 

@@ -4,6 +4,7 @@ fetched at view time (the browser test opens them: tests/test_site_browser.py)."
 from __future__ import annotations
 
 import shutil
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,12 @@ import pandas as pd
 import pytest
 
 import genbench
+from genbench.bench.leaderboard import published_csvs
 from genbench.bench.store import SCHEMA
 from genbench.site import build_site
 
-PUBLISHED = Path(__file__).parents[1] / "leaderboards"
+sys.path.insert(0, str(Path(__file__).parent))  # the harness tests' helpers (importlib mode)
+from bench_helpers import PUBLISHED
 
 
 class Page(HTMLParser):
@@ -69,7 +72,7 @@ def _files(resources: list[str]) -> list[str]:
 def test_the_published_leaderboards_build_into_pages_that_need_no_network(tmp_path: Path) -> None:
     out = tmp_path / "site"
     pages = build_site([PUBLISHED], out)
-    csvs = sorted(PUBLISHED.rglob("*.csv"))
+    csvs = published_csvs([PUBLISHED])
     assert len(pages) == len(csvs) + 1 and pages[0] == out / "index.html"
     index = Page(pages[0])
     for csv in csvs:

@@ -119,10 +119,10 @@ def verify(folder: str, models: str, out: str | None) -> None:
     """
     import tempfile
 
-    from genbench.bench.leaderboard import collect
+    from genbench.bench.leaderboard import collect, published_csvs
     from genbench.bench.verify import ABSOLUTE, RELATIVE, compare, rerun, select
 
-    rows = select(collect([folder]), models, folder)
+    rows = select(collect(published_csvs([folder])), models, folder)
     click.echo(f"verify: rerunning {len(rows)} published row(s) of {folder}")
     with tempfile.TemporaryDirectory(prefix="genbench-verify-") as temporary:
         fresh = rerun(rows, Path(out or temporary), click.echo)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from genbench.bench.columns import column, companion, recorded
 from genbench.bench.grids import real_grid_name
-from genbench.bench.leaderboard import read_csv
+from genbench.bench.leaderboard import published_csvs, read_csv
 from genbench.bench.plots import is_baseline, plotted_models
 from genbench.bench.store import META_COLUMNS
 from genbench.errors import GenbenchError
@@ -138,29 +138,14 @@ def _reference(split: str, size: str) -> str:
     return f"{split} split, {size} images"
 
 
-def _is_leaderboard(path: Path) -> bool:
-    """A CSV with genbench's ``schema`` column (a folder may hold other tables)."""
-    with path.open(encoding="utf-8") as handle:
-        return "schema" in handle.readline().strip().split(",")
-
-
 def load_boards(folders: Iterable[Path]) -> list[Board]:
     """Every published table under ``folders`` (leaderboard roots, dataset folders or CSVs),
     sorted by dataset and task."""
     import pandas as pd
 
-    csvs: list[Path] = []
-    for folder in map(Path, folders):
-        if folder.is_file() and folder.suffix == ".csv":
-            csvs.append(folder)
-        elif folder.is_dir():
-            csvs += sorted(p for p in folder.rglob("*.csv") if not p.name.startswith("."))
-        else:
-            raise GenbenchError(f"{folder}: no published leaderboard folder or CSV file there")
+    folders = list(folders)
     boards: dict[tuple[str, str], Board] = {}
-    for path in csvs:
-        if not _is_leaderboard(path):
-            continue
+    for path in published_csvs(folders):
         rows: list[dict[str, Any]] = read_csv(path)
         if not rows:
             continue
