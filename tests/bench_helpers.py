@@ -63,3 +63,6 @@ def values(row: dict[str, Any]) -> dict[str, Any]:
 
 
 PYTHON = sys.executable
+
+
+PUBLISHED = Path(__file__).parents[1] / "leaderboards"

@@ -132,6 +132,10 @@ def _loader(kind: str):
     return load
 
 
+def _train(**options):
+    raise NotImplementedError("the tiny models are not trained")
+
+
 def _model(name: str, kind: str, task: str = "unconditional", **extra) -> genbench.ModelSpec:
     return genbench.ModelSpec(
         name=name,
@@ -285,7 +289,18 @@ def genbench_register_metrics(register):
 
 @genbench.hookimpl
 def genbench_register_models(register):
-    register(_model("tiny.good", "good", info={"nfe": 1}))
+    register(
+        _model(
+            "tiny.good",
+            "good",
+            info={"nfe": 1},
+            paper="https://example.org/tiny",
+            license="MIT",
+            description="noise with a square",
+            train=_train,
+            recipe={"steps": 3, "lr": 0.001},
+        )
+    )
     register(_model("tiny.cond", "cond", task="class-conditional", num_classes=CLASSES))
     register(_model("tiny.pix", "pix", task="paired-translation", inputs="edges"))
     register(

@@ -21,7 +21,7 @@ from genbench.bench.schema import META_COLUMNS, SCHEMA
 from genbench.bench.timing import Stopwatch
 from genbench.distributed import World
 from genbench.errors import GenbenchError
-from genbench.spec import MetricInputs
+from genbench.spec import MetricInputs, ModelSpec
 
 
 @dataclass
@@ -231,7 +231,7 @@ class JobRunner:
         }
         if not per_seed:
             grid = {i: image for s in shards for i, image in s.grid.items()}
-            row["grid"] = self._save_grid(row, [grid[i] for i in sorted(grid)][:GRID_SIZE])
+            row["grid"] = self._save_grid(job, row, [grid[i] for i in sorted(grid)][:GRID_SIZE])
         images = [s.images for s in shards if s.images is not None]
         conditions = Conditions(job)
         consumes = {c for m in job.metrics for c in m.consumes}
@@ -268,12 +268,14 @@ class JobRunner:
         per_seed.append(scores)
         return errors
 
-    def _save_grid(self, row: dict[str, Any], images: list[Any]) -> str:
-        from genbench.bench.grids import grid_png
+    def _save_grid(self, job: Job, row: dict[str, Any], images: list[Any]) -> str:
+        from genbench.bench.grids import sample_grid_png
         from genbench.bench.store import atomic_write, row_filename
 
         name = row_filename(row["model"], row["config_id"]).replace(".json", ".png")
-        atomic_write(self.out / "grids" / name, grid_png(images))
+        # class-conditional samples are laid out one class per column
+        png = sample_grid_png(images, Conditions(job).labels(range(len(images))))
+        atomic_write(self.out / "grids" / name, png)
         return f"grids/{name}"
 
 
@@ -324,9 +326,27 @@ def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[st
         schema=SCHEMA,
         reproduce=job.reproduce(),
         bootstrap=Resampling(job.bootstrap).describe() if job.bootstrap else "none",
+        **model_card(model),
     )
     for key, value in model.info.items():
         row[key if key not in row else f"info_{key}"] = value
     for metric in job.metrics:
         row.update({column: None for column in metric.columns})
     return row
+
+
+def model_card(model: ModelSpec) -> dict[str, str]:
+    """The model card facts a published page shows, recorded in the row so that pages are
+    built from the published files alone."""
+    import json
+
+    licence = model.license or (model.weights.license if model.weights else "")
+    return {
+        "paper": model.paper,
+        "license": licence,
+        "description": model.description,
+        "train_command": f"genbench train {model.name}" if model.train else "",
+        "recipe": json.dumps(dict(model.recipe), sort_keys=True, default=str)
+        if model.recipe
+        else "",
+    }

@@ -246,3 +246,22 @@ def collect(sources: Iterable[Path | str]) -> list[dict[str, Any]]:
         else:
             raise GenbenchError(f"{source}: no run folder, leaderboard folder or CSV file there")
     return rows
+
+
+def published_csvs(sources: Iterable[Path | str]) -> list[Path]:
+    """The leaderboard CSVs under ``sources`` (folders or CSV files); a CSV without the
+    ``schema`` column (another table published beside them) is left out."""
+    paths: list[Path] = []
+    for source in map(Path, sources):
+        if source.is_file() and source.suffix == ".csv":
+            paths.append(source)
+        elif source.is_dir():
+            paths += sorted(p for p in source.rglob("*.csv") if not p.name.startswith("."))
+        else:
+            raise GenbenchError(f"{source}: no published leaderboard folder or CSV file there")
+    return [path for path in paths if _has_schema(path)]
+
+
+def _has_schema(path: Path) -> bool:
+    with path.open(encoding="utf-8") as handle:
+        return "schema" in handle.readline().strip().split(",")

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from genbench.bench.columns import column
+from genbench.bench.grids import real_grid_name, real_grid_png
 from genbench.bench.plots import plots
 from genbench.bench.store import META_COLUMNS, atomic_write
 
@@ -108,10 +110,16 @@ def protocol_line(first: Any, dataset: str) -> str:
 
 
 def markdown(
-    frame: pd.DataFrame, dataset: str, task: str, images: dict[str, str], pictures: list[str]
+    frame: pd.DataFrame,
+    dataset: str,
+    task: str,
+    images: dict[str, str],
+    pictures: list[str],
+    real: str | None = None,
 ) -> str:
     """The page of one leaderboard; ``images`` maps a row's ``config_id`` to its grid's
-    relative path (a row's grid is its own, whatever other rows of its model show)."""
+    relative path (a row's grid is its own, whatever other rows of its model show) and
+    ``real`` is the path of the grid of real images."""
     metrics = metric_columns(frame)
     shown = [c for c in SHOWN if c in frame.columns]
     columns = shown + metrics
@@ -133,7 +141,10 @@ def markdown(
         "",
         method,
         "",
-        "| " + " | ".join(columns) + " |",
+        f"Sortable, with model cards and enlargeable samples: [{task}.html]({task}.html), this "
+        "table's page of the leaderboard site (`genbench leaderboard site`).",
+        "",
+        "| " + " | ".join(column(c).header() for c in columns) + " |",
         "|" + "|".join("---" for _ in columns) + "|",
     ]
     lines += [
@@ -142,7 +153,11 @@ def markdown(
         + " |"
         for _, row in frame.iterrows()
     ]
+    lines += ["", "Columns:", ""]
+    lines += [f"- **{column(c).header()}** (`{c}`): {column(c).describe()}" for c in columns]
     lines += ["", *[f"![{Path(p).stem}]({p})" for p in pictures], "", "## Models", ""]
+    if real:
+        lines += ["### real data", "", f"![real images]({real})", ""]
     for _, row in frame.iterrows():
         lines.append(f"### {row['model']}")
         lines.append("")
@@ -177,9 +192,23 @@ def render(
     for name, png in plots(frame).items():
         atomic_write(folder / f"{task}-{name}", png)
         pictures.append(f"{task}-{name}")
+    real = _real_grid(frame, dataset, task, folder)
     page = folder / f"{task}.md"
-    atomic_write(page, markdown(frame, dataset, task, images, pictures).encode())
+    atomic_write(page, markdown(frame, dataset, task, images, pictures, real).encode())
     return page
+
+
+def _real_grid(frame: pd.DataFrame, dataset: str, task: str, folder: Path) -> str | None:
+    """Write the grid of real images that the page shows beside the models' (kept as it
+    is when the dataset is not installed here); its path relative to ``folder``."""
+    splits = frame["split"].dropna()
+    if not len(splits):
+        return None
+    name = f"grids/{real_grid_name(str(splits.iloc[0]), task)}"
+    png = real_grid_png(dataset, str(splits.iloc[0]), task)
+    if png is not None:
+        atomic_write(folder / name, png)
+    return name if (folder / name).is_file() else None
 
 
 def write_pages(

@@ -14,7 +14,8 @@ META_COLUMNS = (
     "n_reference", "seed", "seeds", "sampling_precision", "device", "world_size", "batch_size",
     "images_per_s", "wall_s", "load_s", "sampling_s", "features_s", "metrics_s", "status",
     "error", "warnings", "timestamp", "config_id", "primary_metric", "higher_is_better",
-    "schema", "grid", "reproduce", "bootstrap",
+    "schema", "grid", "reproduce", "bootstrap", "paper", "license", "description", "train_command",
+    "recipe",
 )  # fmt: skip
 
 

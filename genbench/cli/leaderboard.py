@@ -1,10 +1,14 @@
-"""``genbench leaderboard show|render|publish``: tables and pages from run results."""
+"""``genbench leaderboard show|render|publish|site|verify``: tables, pages and a static
+site from run results, and reruns of published rows."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
+
+from genbench.site import build_site
 
 # Columns ``show`` prints besides the metrics.
 SHOW = ("rank", "model", "status", "images_per_s")
@@ -90,6 +94,73 @@ def publish(sources: tuple[str, ...], target: str, replace: bool) -> None:
         pages = write_pages((*existing, *sources), root)
     for page in pages:
         click.echo(f"wrote {page}")
+    # the Markdown pages link to the site's pages beside them
+    site = build_site([root], root)
+    click.echo(f"wrote the site: {site[0]}")
+
+
+@leaderboard.command("site")
+@click.argument("folders", nargs=-1, type=click.Path(exists=True))
+@click.option(
+    "--out",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder of the site (index.html); the images are copied into it.",
+)
+def site_cmd(folders: tuple[str, ...], out: str) -> None:
+    """Build a static site of published leaderboard FOLDERS (default: leaderboards): sortable
+    tables, plots, sample grids and model cards that work offline from file://."""
+    import time
+
+    start = time.perf_counter()
+    pages = build_site(folders or ("leaderboards",), out)
+    seconds = time.perf_counter() - start
+    click.echo(f"wrote {len(pages)} pages in {seconds:.1f} s; open {Path(pages[0]).resolve()}")
+
+
+@leaderboard.command("verify")
+@click.argument("folder", default="leaderboards", type=click.Path(exists=True))
+@click.option(
+    "--models",
+    default="all",
+    show_default=True,
+    help="Published rows to rerun: 'all', comma-separated globs, or family:NAME.",
+)
+@click.option(
+    "--out",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Keep the reruns' results here (default: a temporary folder, deleted).",
+)
+def verify(folder: str, models: str, out: str | None) -> None:
+    """Rerun published rows from their recorded commands and compare every value.
+
+    A value has moved when it differs by more than 1e-4 relative (8x the largest
+    difference measured between CPU kinds); exits with status 1 when one has.
+    """
+    import tempfile
+
+    from genbench.bench.leaderboard import collect, published_csvs
+    from genbench.bench.verify import ABSOLUTE, RELATIVE, compare, rerun, select
+
+    rows = select(collect(published_csvs([folder])), models, folder)
+    click.echo(f"verify: rerunning {len(rows)} published row(s) of {folder}")
+    with tempfile.TemporaryDirectory(prefix="genbench-verify-") as temporary:
+        fresh = rerun(rows, Path(out or temporary), click.echo)
+    outcomes = [compare(row, fresh.get(row["model"])) for row in rows]
+    for outcome in outcomes:
+        click.echo(outcome.describe())
+        for note in outcome.notes:
+            click.echo(f"  note: {note}")
+    moved = [o.model for o in outcomes if not o.ok]
+    click.echo(
+        f"tolerance: |now - published| <= {RELATIVE:g} * max(|now|, |published|) + {ABSOLUTE:g}"
+    )
+    if moved:
+        click.echo(f"{len(moved)} of {len(outcomes)} row(s) moved: {', '.join(moved)}", err=True)
+        sys.exit(1)
+    click.echo(f"all {len(outcomes)} row(s) reproduced")
 
 
 commands = [leaderboard]
