@@ -1,0 +1,51 @@
+"""Registers pix2pix's three shapes models. Cheap: torch is imported when a model loads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from genbench_gankit.translation import translation_spec
+
+import genbench
+from genbench.train import shipped_weights
+from genbench_pix2pix.recipe import FIELDS, RECIPE, architecture
+
+WEIGHTS = Path(__file__).parent / "weights"
+
+# sha256 of each shipped generator; README.md (the model card) says how it was trained.
+SHA256 = {
+    "pix2pix.shapes-edges": "0" * 64,
+    "pix2pix.shapes-gray": "0" * 64,
+    "pix2pix.shapes-semantic": "0" * 64,
+}
+WHAT = {
+    "pix2pix.shapes-edges": "Canny edges → scene",
+    "pix2pix.shapes-gray": "grey → colour",
+    "pix2pix.shapes-semantic": "semantic map → scene (the baseline GauGAN is compared with)",
+}
+
+
+def specs() -> list[genbench.ModelSpec]:
+    return [
+        translation_spec(
+            name,
+            family="pix2pix",
+            fields=fields,
+            weights=shipped_weights(name, SHA256[name], WEIGHTS),
+            network="genbench_pix2pix.model:UNetGenerator",
+            trainer="genbench_pix2pix.train:Pix2pixTrainer",
+            recipe=RECIPE,
+            architecture=architecture(name),
+            paper="https://arxiv.org/abs/1611.07004",
+            description=f"pix2pix: U-Net with dropout + 16×16 PatchGAN, {WHAT[name]}",
+            info={"translation": f"{fields.inputs}→{fields.targets}"},
+        )
+        for name, fields in FIELDS.items()
+    ]
+
+
+@genbench.hookimpl
+def genbench_register_models(register: Callable[[genbench.ModelSpec], None]) -> None:
+    for spec in specs():
+        register(spec)
