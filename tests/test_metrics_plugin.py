@@ -32,6 +32,9 @@ COLUMNS = {
     "psnr": ("psnr",),
     "fid-inf": ("fid_inf",),
     "lpips-diversity": ("lpips_diversity",),
+    "l1": ("l1",),
+    "seed-diversity": ("seed_diversity",),
+    "lpips-seed-diversity": ("lpips_seed_diversity",),
 }
 
 
@@ -47,10 +50,17 @@ def test_every_metric_is_registered_with_its_columns_and_inputs():
         assert specs[name].plugin == "genbench"
     assert specs["is"].consumes == ("logits",)
     assert set(specs["accuracy"].consumes) == {"logits", "labels"}
-    assert specs["accuracy"].tasks == ("class-conditional",)
+    assert specs["accuracy"].tasks == (
+        "class-conditional",
+        "paired-translation",
+        "unpaired-translation",
+    )
     assert set(specs["memorization"].consumes) == {"features", "train_features"}
-    for name in ("lpips", "ssim", "psnr"):
+    for name in ("lpips", "ssim", "psnr", "l1"):
         assert set(specs[name].consumes) == {"images", "targets"}
+        assert set(specs[name].tasks) == {"paired-translation", "unpaired-translation"}
+    for name in ("seed-diversity", "lpips-seed-diversity"):
+        assert specs[name].consumes == ("variations",)
         assert set(specs[name].tasks) == {"paired-translation", "unpaired-translation"}
 
 
@@ -94,6 +104,10 @@ def _inputs(seed: int = 0) -> genbench.MetricInputs:
         targets=np.clip(images.astype(int) + 10, 0, 255).astype(np.uint8),
         train={"features": rng.standard_normal((500, 12))},
         seed=seed,
+        variations={
+            "images": rng.integers(0, 256, (6, 4, 1, 16, 16), dtype=np.uint8),
+            "features": rng.standard_normal((6, 4, 12)),
+        },
     )
 
 
@@ -124,6 +138,10 @@ def test_missing_inputs_name_what_is_missing():
         specs["accuracy"].compute(genbench.MetricInputs(fake={"logits": np.ones((20, 3))}))
     with pytest.raises(GenbenchError, match=r"train\['features'\]"):
         specs["memorization"].compute(_inputs().__class__(fake={"features": np.ones((5, 3))}))
+    with pytest.raises(
+        GenbenchError, match=r"several outputs per input \(variations\['features'\]"
+    ):
+        specs["seed-diversity"].compute(genbench.MetricInputs(fake={"features": np.ones((5, 3))}))
 
 
 BAD = {

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from genbench.bench.conditions import Conditions
-from genbench.bench.plan import Group, Job
+from genbench.bench.plan import TRANSLATION, Group, Job
 from genbench.bench.sampling import GRID_SIZE, OutputMonitor, Shard, chunk_ranges, sample_shard
 from genbench.bench.store import META_COLUMNS, SCHEMA
 from genbench.bench.timing import Stopwatch
@@ -139,7 +139,7 @@ class JobRunner:
             chunks = self.world.shard(chunk_ranges(job.n_samples))
             keep = any("images" in m.consumes for m in job.metrics)
             with self._bar(job) as bar:
-                return sample_shard(
+                shard = sample_shard(
                     Conditions(job),
                     generator,
                     reference.extractor,
@@ -150,6 +150,17 @@ class JobRunner:
                     keep_images=keep,
                     progress=bar,
                 )
+            if job.task in TRANSLATION and self.world.main:
+                from genbench.bench.variations import sample_variations
+
+                shard.variations = sample_variations(
+                    Conditions(job),
+                    generator,
+                    reference.extractor,
+                    batch_size=self.batch_size,
+                    device=self.device,
+                )
+            return shard
         except AssertionError as error:  # the conformance kit's message names model and plugin
             self._log(job, error)
             return Shard(error=str(error))
@@ -194,7 +205,8 @@ class JobRunner:
             for key in shards[0].features
         }
         grid = {i: image for s in shards for i, image in s.grid.items()}
-        row["grid"] = self._save_grid(job, [grid[i] for i in sorted(grid)][:GRID_SIZE])
+        variations = shards[0].variations or {}
+        row["grid"] = self._save_grid(job, [grid[i] for i in sorted(grid)][:GRID_SIZE], variations)
         images = [s.images for s in shards if s.images is not None]
         conditions = Conditions(job)
         consumes = {c for m in job.metrics for c in m.consumes}
@@ -207,6 +219,7 @@ class JobRunner:
             prompts=conditions.prompts_of(range(job.n_samples)),
             train=reference.train or {},
             seed=job.seed,
+            variations=variations,
         )
         row["n_reference"] = len(inputs.real["features"]) if "features" in inputs.real else None
         errors = []
@@ -228,12 +241,17 @@ class JobRunner:
         row["warnings"] = " | ".join(notes)
         return errors
 
-    def _save_grid(self, job: Job, images: list[Any]) -> str:
-        from genbench.bench.grids import grid_png
+    def _save_grid(self, job: Job, images: list[Any], variations: dict[str, Any]) -> str:
+        from genbench.bench.grids import grid_png, translation_tiles
         from genbench.bench.store import atomic_write, row_filename
 
+        columns = 8
+        if variations:  # a translation: input | outputs | target per row instead
+            images, columns = translation_tiles(
+                variations["inputs"], variations["images"], variations["targets"]
+            )
         name = row_filename(job.model.name, job.config_id).replace(".json", ".png")
-        atomic_write(self.out / "grids" / name, grid_png(images))
+        atomic_write(self.out / "grids" / name, grid_png(images, columns))
         return f"grids/{name}"
 
 
