@@ -85,16 +85,17 @@ class MultiscaleDiscriminator(nn.Module):
 
     def __init__(self, scales: int, in_channels: int, **patch: object) -> None:
         super().__init__()
-        self.discriminators = nn.ModuleList(
+        self.scales = [
             PatchDiscriminator(in_channels, **patch)  # type: ignore[arg-type]
             for _ in range(scales)
-        )
+        ]
+        self.discriminators = nn.ModuleList(self.scales)
 
     def features(self, images: torch.Tensor) -> list[list[torch.Tensor]]:
         """Per scale, the output of every block (logits last)."""
         outputs = []
         x = images
-        for discriminator in self.discriminators:
+        for discriminator in self.scales:
             outputs.append(discriminator.features(x))
             x = nn.functional.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False)
         return outputs

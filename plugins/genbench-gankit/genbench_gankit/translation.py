@@ -11,14 +11,13 @@ plugins register their models from it.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import genbench
-from genbench.seeding import PerSampleNoise, derive_seed, sample_seeds
+from genbench.seeding import PerSampleNoise, derive_seed
 from genbench.train import load_checkpoint, one_cpu_thread, to_uint8, to_unit_range
 
 if TYPE_CHECKING:
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 # The last rows of the training split are held back to choose the best checkpoint; the
 # benchmark's held-out split is never seen in training.
 VALIDATION_ROWS = 500
-DIGEST_SEED = 7
 
 
 @dataclass(frozen=True)
@@ -262,20 +260,3 @@ def translation_spec(
         license="MIT",
         **about,
     )
-
-
-def sample_digest(model: str, n: int = 8) -> str:
-    """sha256 of a registered translation model's uint8 outputs for the first ``n`` inputs
-    of the held-out split and ``n`` fixed seeds."""
-    import torch
-
-    spec = genbench.get_registry().models.get(model)
-    dataset = genbench.get_registry().datasets.get(spec.dataset)
-    assert spec.inputs is not None, "a translation model names its input field"
-    inputs = dataset.load(dataset.heldout_split).read(spec.inputs, range(n))
-    request = genbench.SampleRequest(
-        seeds=sample_seeds(DIGEST_SEED, range(n)), inputs=torch.from_numpy(inputs)
-    )
-    with torch.inference_mode():
-        images: Any = spec.load("cpu").sample(request)
-    return hashlib.sha256(images.contiguous().numpy().tobytes()).hexdigest()

@@ -49,24 +49,25 @@ class GauGANTrainer(TranslationTrainer):
             fields=fields,
         )
         self.recipe = recipe
+        self.generator, self.encoder, self.discriminator = generator, encoder, discriminator
 
     def _scores(self, segmap: torch.Tensor, images: torch.Tensor) -> list[list[torch.Tensor]]:
-        return self.networks["discriminator"].features(torch.cat([segmap, images], 1))
+        return self.discriminator.features(torch.cat([segmap, images], 1))
 
     def step(
         self, inputs: torch.Tensor, targets: torch.Tensor, rng: torch.Generator
     ) -> dict[str, float]:
         recipe, objective = self.recipe, self.recipe.objective
-        discriminator = self.networks["discriminator"]
-        mu, logvar = self.networks["encoder"](targets)
+        discriminator = self.discriminator
+        mu, logvar = self.encoder(targets)
         z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
-        fake = self.networks["generator"].synthesize(inputs, z)
+        fake = self.generator.synthesize(inputs, z)
 
         discriminator.requires_grad_(False)  # G's step needs no gradients of D's weights
         fake_features, real_features = self._scores(inputs, fake), self._scores(inputs, targets)
-        g_gan = sum(generator_loss(objective, scale[-1]) for scale in fake_features) / len(
-            fake_features
-        )
+        g_gan = torch.stack(
+            [generator_loss(objective, scale[-1]) for scale in fake_features]
+        ).mean()
         matching = feature_matching(real_features, fake_features)
         kl = -0.5 * torch.mean(torch.sum(1 + logvar - mu**2 - logvar.exp(), dim=1))
         self.optimizers["generator"].zero_grad(set_to_none=True)
@@ -76,16 +77,18 @@ class GauGANTrainer(TranslationTrainer):
 
         fake_scores = self._scores(inputs, fake.detach())
         real_scores = self._scores(inputs, targets)
-        d_loss = sum(
-            discriminator_loss(objective, real[-1], fake[-1])
-            for real, fake in zip(real_scores, fake_scores, strict=True)
-        ) / len(real_scores)
+        d_loss = torch.stack(
+            [
+                discriminator_loss(objective, real[-1], fake[-1])
+                for real, fake in zip(real_scores, fake_scores, strict=True)
+            ]
+        ).mean()
         self.optimizers["discriminator"].zero_grad(set_to_none=True)
         d_loss.backward()
         self.optimizers["discriminator"].step()
         return {
-            "d_loss": float(d_loss),
-            "g_gan": float(g_gan),
+            "d_loss": d_loss.item(),
+            "g_gan": g_gan.item(),
             "feature_matching": matching.item(),
             "kl": kl.item(),
         }
