@@ -18,7 +18,7 @@ torch.set_num_threads(1)
 
 # sha256 of genbench_gankit.translation_checks.sample_digest, pinned at release
 PINNED_SAMPLES = {
-    "gaugan.shapes": "",
+    "gaugan.shapes": "898e9d3b011315995affda1373415431155333ede2724e2a76cbabfe6d0f05d2",
 }
 
 

@@ -17,7 +17,7 @@ WEIGHTS = Path(__file__).parent / "weights"
 SHA256 = {
     "pix2pix.shapes-edges": "0" * 64,
     "pix2pix.shapes-gray": "0" * 64,
-    "pix2pix.shapes-semantic": "0" * 64,
+    "pix2pix.shapes-semantic": "c63f15a213a73ecd490728f14b6639b32d1c40363ad4371df7d2ae3e270cf940",
 }
 WHAT = {
     "pix2pix.shapes-edges": "Canny edges → scene",

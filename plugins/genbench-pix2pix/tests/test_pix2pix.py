@@ -19,7 +19,7 @@ torch.set_num_threads(1)
 PINNED_SAMPLES = {
     "pix2pix.shapes-edges": "",
     "pix2pix.shapes-gray": "",
-    "pix2pix.shapes-semantic": "",
+    "pix2pix.shapes-semantic": "72f0ee5737f82e529db6d7ffb3d70e4cb59e4331b51d8c15abbd7e0c4f2aa980",
 }
 
 
