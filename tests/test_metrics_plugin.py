@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -72,21 +71,6 @@ def test_registering_the_metrics_does_not_import_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == [str(len(COLUMNS)), "False"]
-
-
-@pytest.fixture
-def lpips_weights(tmp_path: Path):
-    """A random AlexNet in torchvision's format, used in place of the stored file."""
-    import torchvision
-
-    from genbench import weights
-
-    path = tmp_path / "alexnet.pth"
-    trunk = torchvision.models.alexnet(weights=None).features.state_dict()
-    torch.save({f"features.{key}": value for key, value in trunk.items()}, path)
-    weights.set_overrides({"lpips-alexnet": path})
-    yield path
-    weights.set_overrides({})
 
 
 def _inputs(seed: int = 0) -> genbench.MetricInputs:

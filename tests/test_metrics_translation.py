@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -75,24 +74,8 @@ def test_lpips_without_its_trunk_weights_is_skipped_with_the_command_that_provid
         assert "genbench weights fetch lpips-alexnet" in str(warning.message)
 
 
-@pytest.fixture
-def alexnet_override(tmp_path: Path):
-    """A random AlexNet in torchvision's format, given as ``--weights lpips-alexnet=PATH``."""
-    import torchvision
-
-    from genbench import weights
-
-    torch.manual_seed(0)
-    path = tmp_path / "alexnet-random.pth"
-    trunk = torchvision.models.alexnet(weights=None).features.state_dict()
-    torch.save({f"features.{key}": value for key, value in trunk.items()}, path)
-    weights.set_overrides({"lpips-alexnet": path})
-    yield path
-    weights.set_overrides({})
-
-
 @pytest.mark.slow
-def test_lpips_with_its_trunk_weights_is_computed(alexnet_override):
+def test_lpips_with_its_trunk_weights_is_computed(lpips_weights):
     inputs = _lpips_inputs()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

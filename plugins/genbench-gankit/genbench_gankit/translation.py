@@ -220,43 +220,47 @@ def _train(
     return train_translation(name, build, recipe, fields, **options)
 
 
-def translation_spec(
-    name: str,
-    *,
-    family: str,
-    fields: Fields,
-    weights: genbench.Weights,
-    network: str,
-    trainer: str,
-    recipe: TranslationRecipe,
-    architecture: dict[str, Any],
-    dataset: str = "shapes",
-    resolution: int = 32,
-    channels: int = 3,
-    **about: Any,
-) -> genbench.ModelSpec:
-    """The ``ModelSpec`` of a translation model with shipped weights.
+@dataclass(frozen=True)
+class TranslationFamily:
+    """What a translation family plugin registers its models with.
 
-    ``network`` and ``trainer`` are ``"module:name"`` paths, imported only when the model
-    is loaded or trained: the network class (built from the weights file's architecture)
-    and ``trainer(name, recipe, device)``, the family's :class:`TranslationTrainer`.
-    ``about`` holds the remaining ``ModelSpec`` fields (paper, description, info, ...).
+    ``network`` and ``trainer`` are ``"module:name"`` paths, imported only when a model is
+    loaded or trained: the network class (built from the weights file's architecture) and
+    ``trainer(name, recipe, device)``, the family's ``TranslationTrainer``.
+    ``architecture(name)`` gives a model's network arguments; ``weights`` is the folder of
+    the shipped files (``<family>-<variant>.safetensors``). Models are 32 px RGB on shapes.
     """
-    from functools import partial
 
-    return genbench.ModelSpec(
-        name=name,
-        family=family,
-        task="paired-translation" if fields.paired else "unpaired-translation",
-        dataset=dataset,
-        resolution=resolution,
-        channels=channels,
-        inputs=fields.inputs,
-        targets=fields.targets,
-        load=partial(_load, name, weights, network, fields),
-        weights=weights,
-        train=partial(_train, name, trainer, recipe, fields),
-        recipe={**recipe.as_dict(), **architecture},
-        license="MIT",
-        **about,
-    )
+    family: str
+    network: str
+    trainer: str
+    recipe: TranslationRecipe
+    architecture: Callable[[str], dict[str, Any]]
+    weights: Path
+    paper: str
+
+    def spec(self, name: str, fields: Fields, sha256: str, description: str) -> genbench.ModelSpec:
+        """The ``ModelSpec`` of ``name``, translating ``fields`` with the shipped weights."""
+        from functools import partial
+
+        from genbench.train import shipped_weights
+
+        weights = shipped_weights(name, sha256, self.weights)
+        return genbench.ModelSpec(
+            name=name,
+            family=self.family,
+            task="paired-translation" if fields.paired else "unpaired-translation",
+            dataset="shapes",
+            resolution=32,
+            channels=3,
+            inputs=fields.inputs,
+            targets=fields.targets,
+            load=partial(_load, name, weights, self.network, fields),
+            weights=weights,
+            train=partial(_train, name, self.trainer, self.recipe, fields),
+            recipe={**self.recipe.as_dict(), **self.architecture(name)},
+            paper=self.paper,
+            license="MIT",
+            description=description,
+            info={"translation": f"{fields.inputs}→{fields.targets}"},
+        )

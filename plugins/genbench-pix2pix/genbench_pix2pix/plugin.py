@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from genbench_gankit.translation import translation_spec
+from genbench_gankit.translation import TranslationFamily
 
 import genbench
-from genbench.train import shipped_weights
 from genbench_pix2pix.recipe import FIELDS, RECIPE, architecture
 
-WEIGHTS = Path(__file__).parent / "weights"
-
+FAMILY = TranslationFamily(
+    family="pix2pix",
+    network="genbench_pix2pix.model:UNetGenerator",
+    trainer="genbench_pix2pix.train:Pix2pixTrainer",
+    recipe=RECIPE,
+    architecture=architecture,
+    weights=Path(__file__).parent / "weights",
+    paper="https://arxiv.org/abs/1611.07004",
+)
 # sha256 of each shipped generator; README.md (the model card) says how it was trained.
 SHA256 = {
     "pix2pix.shapes-edges": "0" * 64,
@@ -26,26 +32,8 @@ WHAT = {
 }
 
 
-def specs() -> list[genbench.ModelSpec]:
-    return [
-        translation_spec(
-            name,
-            family="pix2pix",
-            fields=fields,
-            weights=shipped_weights(name, SHA256[name], WEIGHTS),
-            network="genbench_pix2pix.model:UNetGenerator",
-            trainer="genbench_pix2pix.train:Pix2pixTrainer",
-            recipe=RECIPE,
-            architecture=architecture(name),
-            paper="https://arxiv.org/abs/1611.07004",
-            description=f"pix2pix: U-Net with dropout + 16×16 PatchGAN, {WHAT[name]}",
-            info={"translation": f"{fields.inputs}→{fields.targets}"},
-        )
-        for name, fields in FIELDS.items()
-    ]
-
-
 @genbench.hookimpl
 def genbench_register_models(register: Callable[[genbench.ModelSpec], None]) -> None:
-    for spec in specs():
-        register(spec)
+    for name, fields in FIELDS.items():
+        what = f"pix2pix: U-Net with dropout + 16×16 PatchGAN, {WHAT[name]}"
+        register(FAMILY.spec(name, fields, SHA256[name], what))
