@@ -16,7 +16,7 @@ torch.set_num_threads(1)
 
 # sha256 of genbench_gankit.translation_checks.sample_digest, pinned at release
 PINNED_SAMPLES = {
-    "cyclegan.shapes-day2night": "",
+    "cyclegan.shapes-day2night": "1ca4bdc38931f5d8c6f7f51c39230bd36c2f0354691f242bf2d903a9d284dfd4",
 }
 
 
