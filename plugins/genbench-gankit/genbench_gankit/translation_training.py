@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -101,8 +102,8 @@ class TranslationTrainer:
 
 
 class TranslationValidator:
-    """FID (and, for paired data, L1 in grey levels) of the shipped network's translations
-    of the held-back training rows."""
+    """FID (and, for paired data, L1 in grey levels and SSIM as the benchmark computes it)
+    of the shipped network's translations of the held-back training rows."""
 
     def __init__(self, dataset: str, fields: Fields, device: str) -> None:
         spec = genbench.get_registry().datasets.get(dataset)
@@ -122,8 +123,16 @@ class TranslationValidator:
         outputs = self.translate(sampler)
         scores = {"val_fid": self.frechet.score(outputs)}
         if self.fields.paired:
+            from skimage.metrics import structural_similarity
+
             difference = outputs.float() - self.targets.float()
             scores["val_l1"] = float(difference.abs().mean())
+            pairs = zip(outputs.numpy(), self.targets.numpy(), strict=True)
+            scores["val_ssim"] = float(
+                np.mean(
+                    [structural_similarity(t, o, data_range=255, channel_axis=0) for o, t in pairs]
+                )
+            )
         return scores
 
     def grid(self, sampler: TranslationSampler) -> torch.Tensor:
@@ -195,7 +204,7 @@ def train_translation(
         dataset, split, fields, training_rows(size)[0], recipe.batch_size, seed, device
     )
     validator = TranslationValidator(dataset, fields, device)
-    columns = ("step", *trainer.losses, "val_fid", "val_l1")
+    columns = ("step", *trainer.losses, "val_fid", "val_l1", "val_ssim")
     log = LossLog(folder, resume_from=start, columns=columns)
     if start == 0:
         log.write({"step": 0, **validator(trainer.sampler())})  # the initialisation
