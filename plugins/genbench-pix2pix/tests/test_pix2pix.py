@@ -18,7 +18,7 @@ torch.set_num_threads(1)
 # sha256 of genbench_gankit.translation_checks.sample_digest, pinned at release
 PINNED_SAMPLES = {
     "pix2pix.shapes-edges": "dd738c86fa0e588f1dc9da28f3f75df3a2915ab9e8fb62a277b3d9707078305b",
-    "pix2pix.shapes-gray": "",
+    "pix2pix.shapes-gray": "b729b2459dde222abd1aa0feafe14962bdc8f1ad505e26bf040b763c15e3e2b2",
     "pix2pix.shapes-semantic": "72f0ee5737f82e529db6d7ffb3d70e4cb59e4331b51d8c15abbd7e0c4f2aa980",
 }
 
