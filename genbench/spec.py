@@ -303,7 +303,16 @@ class FeatureExtractorSpec:
         _check(bool(self.resize_modes), self, "resize_modes", "must list at least one mode")
 
 
-METRIC_INPUTS = ("features", "logits", "labels", "images", "targets", "train_features", "prompts")
+METRIC_INPUTS = (
+    "features",
+    "logits",
+    "labels",
+    "images",
+    "targets",
+    "train_features",
+    "prompts",
+    "variations",
+)
 
 
 @dataclass(frozen=True)
@@ -311,7 +320,8 @@ class MetricInputs:
     """Everything a metric may consume; the harness fills what the metric declares.
 
     ``real`` and ``fake`` map extractor outputs (``"features"``, ``"logits"``) to arrays of
-    shape (n, d). ``labels`` are the labels requested of the model (class-conditional),
+    shape (n, d). ``labels`` are the labels requested of the model (class-conditional) or
+    the class of each output's ground truth (translation, when the dataset has labels),
     ``images`` the generated uint8 images and ``targets`` their ground truth (paired
     translation), ``train`` the extractor outputs on the training split (memorization),
     ``prompts`` the prompt each generated image was asked for (text-to-image).
@@ -321,6 +331,10 @@ class MetricInputs:
     column's value on each of ``resampling.resamples`` resamples, drawn with
     ``resampling.reference_counts`` and ``sample_counts``, from which the leaderboard makes
     ``c``'s interval and its tied ranks. Columns without replicates get no interval.
+
+    ``variations`` (translation) holds several outputs of each of the first inputs, drawn
+    with other seeds: ``"images"`` uint8 (M, K, C, H, W), the extractor's outputs, e.g.
+    ``"features"`` (M, K, d), and the M ``"inputs"`` and ``"targets"``.
     """
 
     real: Mapping[str, np.ndarray] = field(default_factory=dict)
@@ -332,6 +346,7 @@ class MetricInputs:
     seed: int = 0
     prompts: Sequence[str] | None = None
     resampling: Resampling | None = None
+    variations: Mapping[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Fake installed plugins with real entry points."""
+"""Fake installed plugins with real entry points; a stand-in LPIPS trunk."""
 
 from __future__ import annotations
 
@@ -39,3 +39,21 @@ def install_plugin(
     for module in installed:
         sys.modules.pop(module, None)
     genbench.reset_registry()
+
+
+@pytest.fixture
+def lpips_weights(tmp_path: Path) -> Iterator[Path]:
+    """A random AlexNet trunk in torchvision's format, given as ``--weights lpips-alexnet``
+    (the real file is a download)."""
+    import torch
+    import torchvision
+
+    from genbench import weights
+
+    torch.manual_seed(0)
+    path = tmp_path / "alexnet.pth"
+    trunk = torchvision.models.alexnet(weights=None).features.state_dict()
+    torch.save({f"features.{key}": value for key, value in trunk.items()}, path)
+    weights.set_overrides({"lpips-alexnet": path})
+    yield path
+    weights.set_overrides({})

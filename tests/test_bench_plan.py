@@ -123,7 +123,7 @@ def test_defaults_follow_the_task_and_what_is_registered(registry: Registry) -> 
     ]
     conditional = _names(default_metrics("class-conditional", net, registry))
     assert "accuracy" in conditional and "is" in conditional
-    assert _names(default_metrics("paired-translation", net, registry)) == ["fid", "lpips", "psnr"]
+    assert _names(default_metrics("paired-translation", net, registry)) == ["fid", "psnr", "lpips"]
 
 
 def test_inapplicable_says_why(registry: Registry) -> None:

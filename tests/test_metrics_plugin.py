@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -34,6 +33,9 @@ COLUMNS = {
     "lpips-diversity": ("lpips_diversity",),
     "vendi": ("vendi",),
     "mmd": ("mmd",),
+    "l1": ("l1",),
+    "seed-diversity": ("seed_diversity",),
+    "lpips-seed-diversity": ("lpips_seed_diversity",),
 }
 # Columns that come with bootstrap replicates when MetricInputs.resampling asks for them.
 BOOTSTRAPPED = [
@@ -64,10 +66,17 @@ def test_every_metric_is_registered_with_its_columns_and_inputs():
         assert specs[name].plugin == "genbench"
     assert specs["is"].consumes == ("logits",)
     assert set(specs["accuracy"].consumes) == {"logits", "labels"}
-    assert specs["accuracy"].tasks == ("class-conditional",)
+    assert specs["accuracy"].tasks == (
+        "class-conditional",
+        "paired-translation",
+        "unpaired-translation",
+    )
     assert set(specs["memorization"].consumes) == {"features", "train_features"}
-    for name in ("lpips", "ssim", "psnr"):
+    for name in ("lpips", "ssim", "psnr", "l1"):
         assert set(specs[name].consumes) == {"images", "targets"}
+        assert set(specs[name].tasks) == {"paired-translation", "unpaired-translation"}
+    for name in ("seed-diversity", "lpips-seed-diversity"):
+        assert specs[name].consumes == ("variations",)
         assert set(specs[name].tasks) == {"paired-translation", "unpaired-translation"}
 
 
@@ -79,21 +88,6 @@ def test_registering_the_metrics_does_not_import_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == [str(len(COLUMNS)), "False"]
-
-
-@pytest.fixture
-def lpips_weights(tmp_path: Path):
-    """A random AlexNet in torchvision's format, used in place of the stored file."""
-    import torchvision
-
-    from genbench import weights
-
-    path = tmp_path / "alexnet.pth"
-    trunk = torchvision.models.alexnet(weights=None).features.state_dict()
-    torch.save({f"features.{key}": value for key, value in trunk.items()}, path)
-    weights.set_overrides({"lpips-alexnet": path})
-    yield path
-    weights.set_overrides({})
 
 
 def _inputs(seed: int = 0) -> genbench.MetricInputs:
@@ -111,6 +105,10 @@ def _inputs(seed: int = 0) -> genbench.MetricInputs:
         targets=np.clip(images.astype(int) + 10, 0, 255).astype(np.uint8),
         train={"features": rng.standard_normal((500, 12))},
         seed=seed,
+        variations={
+            "images": rng.integers(0, 256, (6, 4, 1, 16, 16), dtype=np.uint8),
+            "features": rng.standard_normal((6, 4, 12)),
+        },
     )
 
 
@@ -161,6 +159,10 @@ def test_missing_inputs_name_what_is_missing():
         specs["accuracy"].compute(genbench.MetricInputs(fake={"logits": np.ones((20, 3))}))
     with pytest.raises(GenbenchError, match=r"train\['features'\]"):
         specs["memorization"].compute(_inputs().__class__(fake={"features": np.ones((5, 3))}))
+    with pytest.raises(
+        GenbenchError, match=r"several outputs per input \(variations\['features'\]"
+    ):
+        specs["seed-diversity"].compute(genbench.MetricInputs(fake={"features": np.ones((5, 3))}))
 
 
 BAD = {

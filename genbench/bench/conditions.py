@@ -85,9 +85,12 @@ class Conditions:
         return SampleRequest(seeds=seeds, indices=indices)
 
     def labels(self, indices: Sequence[int]) -> np.ndarray | None:
-        """The labels requested of class-conditional samples (None for other tasks)."""
+        """The labels requested of class-conditional samples, or the labels of translation
+        samples' ground truth when the dataset has them (None otherwise)."""
         import numpy as np
 
+        if self.model.task in TRANSLATION and "label" in self.heldout.fields:
+            return self.heldout.read("label", self._rows(indices))
         if self.model.task != "class-conditional":
             return None
         assert self.model.num_classes is not None

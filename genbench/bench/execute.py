@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from genbench.bench.conditions import Conditions
-from genbench.bench.plan import Group, Job
+from genbench.bench.plan import TRANSLATION, Group, Job
 from genbench.bench.sampling import GRID_SIZE, OutputMonitor, Shard, chunk_ranges, sample_shard
 from genbench.bench.schema import META_COLUMNS, SCHEMA
 from genbench.bench.timing import Stopwatch
@@ -166,7 +166,7 @@ class JobRunner:
             chunks = self.world.shard(chunk_ranges(job.n_samples))
             keep = any("images" in m.consumes for m in job.metrics)
             with self._bar(job) as bar:
-                return sample_shard(
+                shard = sample_shard(
                     Conditions(job),
                     generator,
                     reference.extractor,
@@ -177,6 +177,17 @@ class JobRunner:
                     keep_images=keep,
                     progress=bar,
                 )
+            if job.task in TRANSLATION and self.world.main:
+                from genbench.bench.variations import sample_variations
+
+                shard.variations = sample_variations(
+                    Conditions(job),
+                    generator,
+                    reference.extractor,
+                    batch_size=self.batch_size,
+                    device=self.device,
+                )
+            return shard
         except AssertionError as error:  # the conformance kit's message names model and plugin
             self._log(job, error)
             return Shard(error=str(error))
@@ -229,9 +240,11 @@ class JobRunner:
             key: np.concatenate([s.features[key] for s in shards if key in s.features])[order]
             for key in shards[0].features
         }
+        variations = shards[0].variations or {}
         if not per_seed:
             grid = {i: image for s in shards for i, image in s.grid.items()}
-            row["grid"] = self._save_grid(job, row, [grid[i] for i in sorted(grid)][:GRID_SIZE])
+            tiles = [grid[i] for i in sorted(grid)][:GRID_SIZE]
+            row["grid"] = self._save_grid(job, row, tiles, variations)
         images = [s.images for s in shards if s.images is not None]
         conditions = Conditions(job)
         consumes = {c for m in job.metrics for c in m.consumes}
@@ -245,6 +258,7 @@ class JobRunner:
             train=reference.train or {},
             seed=job.seed,
             resampling=Resampling(job.bootstrap, sample_seed=job.seed) if job.bootstrap else None,
+            variations=variations,
         )
         row["n_reference"] = len(inputs.real["features"]) if "features" in inputs.real else None
         errors = []
@@ -268,13 +282,20 @@ class JobRunner:
         per_seed.append(scores)
         return errors
 
-    def _save_grid(self, job: Job, row: dict[str, Any], images: list[Any]) -> str:
-        from genbench.bench.grids import sample_grid_png
+    def _save_grid(
+        self, job: Job, row: dict[str, Any], images: list[Any], variations: dict[str, Any]
+    ) -> str:
+        from genbench.bench.grids import grid_png, sample_grid_png, translation_tiles
         from genbench.bench.store import atomic_write, row_filename
 
         name = row_filename(row["model"], row["config_id"]).replace(".json", ".png")
-        # class-conditional samples are laid out one class per column
-        png = sample_grid_png(images, Conditions(job).labels(range(len(images))))
+        if variations:  # a translation: input | outputs | target per row
+            tiles, columns = translation_tiles(
+                variations["inputs"], variations["images"], variations["targets"]
+            )
+            png = grid_png(tiles, columns)
+        else:  # class-conditional samples are laid out one class per column
+            png = sample_grid_png(images, Conditions(job).labels(range(len(images))))
         atomic_write(self.out / "grids" / name, png)
         return f"grids/{name}"
 

@@ -99,6 +99,7 @@ class Shard:
     sampling_s: float = 0.0
     features_s: float = 0.0
     error: str | None = None
+    variations: dict[str, np.ndarray] | None = None  # translation, rank 0 only
 
 
 def sample_shard(

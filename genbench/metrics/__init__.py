@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from genbench.metrics.accuracy import label_accuracy
     from genbench.metrics.authenticity import memorization
+    from genbench.metrics.diversity import seed_diversity, variation_groups
     from genbench.metrics.frechet import (
         GaussianStats,
         fid_from_features,
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from genbench.metrics.kernel_distance import kid, mmd2_unbiased
     from genbench.metrics.manifold import prdc, precision_recall
     from genbench.metrics.mmd import median_bandwidth, rbf_mmd
-    from genbench.metrics.paired import psnr, ssim
+    from genbench.metrics.paired import l1_distance, psnr, ssim
     from genbench.metrics.perceptual import load_lpips, lpips_distance, lpips_diversity
     from genbench.metrics.uncertainty import (
         bootstrap_fid,
@@ -51,6 +52,9 @@ _HOMES = {
     "load_lpips": "perceptual",
     "lpips_distance": "perceptual",
     "lpips_diversity": "perceptual",
+    "l1_distance": "paired",
+    "seed_diversity": "diversity",
+    "variation_groups": "diversity",
     "fd_infinity": "uncertainty",
     "bootstrap_fid": "uncertainty",
     "bootstrap_precision_recall": "uncertainty",
@@ -68,6 +72,7 @@ __all__ = [
     "frechet_distance",
     "inception_score",
     "kid",
+    "l1_distance",
     "label_accuracy",
     "load_lpips",
     "lpips_distance",
@@ -79,9 +84,11 @@ __all__ = [
     "precision_recall",
     "psnr",
     "rbf_mmd",
+    "seed_diversity",
     "ssim",
     "statistics_distance",
     "trace_sqrt_product",
+    "variation_groups",
     "vendi_score",
 ]
 

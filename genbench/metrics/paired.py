@@ -1,4 +1,5 @@
-"""SSIM and PSNR between outputs and their ground truth (paired translation), via scikit-image.
+"""SSIM and PSNR (via scikit-image) and L1 between outputs and their ground truth (paired
+translation).
 
 Images are uint8 (n, C, H, W) with ``data_range=255``; each pair is scored with
 ``channel_axis=0`` and the scores are averaged. A pair of identical images has an infinite
@@ -55,3 +56,14 @@ def psnr(images: Any, targets: Any) -> float:
 
     with np.errstate(divide="ignore"):
         return _mean_over_pairs(peak_signal_noise_ratio, images, targets)
+
+
+def l1_distance(images: Any, targets: Any) -> float:
+    """Mean absolute difference between outputs and targets per pixel and channel, as a
+    fraction of the range 0..255 (0: identical; pix2pix's L1 term, on the image scale)."""
+    first, second = _pairs(images, targets)
+    total = sum(
+        float(np.abs(a.astype(np.int16) - b.astype(np.int16)).sum())
+        for a, b in zip(first, second, strict=True)
+    )
+    return total / (first.size * 255.0)

@@ -6,6 +6,7 @@ torch) only when called, so registration stays cheap.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -155,13 +156,44 @@ def _memorization(inputs: MetricInputs) -> dict[str, Any]:
     return {**values, **_point_replicates(inputs, points, medians=("memorization",))}
 
 
+def _lpips_missing() -> str | None:
+    """Why LPIPS cannot run offline (its trunk weights are not in the store), or None."""
+    from genbench import weights
+
+    trunk = weights.LPIPS_ALEXNET
+    state, _ = weights.status(trunk)
+    if state in ("ok", "override"):
+        return None
+    return (
+        f"SKIPPED: the LPIPS trunk weights {trunk.name!r} are {state} in the store; provide"
+        f" them with `genbench weights fetch {trunk.name}` or `genbench weights import"
+        f" {trunk.name} PATH`"
+    )
+
+
+def _skipped(columns: tuple[str, ...], reason: str) -> dict[str, float]:
+    """A metric that cannot be computed here: no value, and the reason in the row's
+    warnings (never an error row, never a stand-in)."""
+    import warnings
+
+    warnings.warn(reason, stacklevel=2)
+    return dict.fromkeys(columns, math.nan)
+
+
 def _paired(score: str) -> Callable[[MetricInputs], dict[str, float]]:
     def compute(inputs: MetricInputs) -> dict[str, float]:
         from genbench import metrics
 
         images = _required(inputs.images, "generated images")
         targets = _required(inputs.targets, "target images")
-        function = {"lpips": metrics.lpips_distance, "ssim": metrics.ssim, "psnr": metrics.psnr}
+        if score == "lpips" and (reason := _lpips_missing()):
+            return _skipped((score,), reason)
+        function = {
+            "lpips": metrics.lpips_distance,
+            "ssim": metrics.ssim,
+            "psnr": metrics.psnr,
+            "l1": metrics.l1_distance,
+        }
         return {score: function[score](images, targets)}
 
     compute.__doc__ = f"{score} between each generated image and its target."
@@ -175,6 +207,30 @@ def _lpips_diversity(inputs: MetricInputs) -> dict[str, float]:
     labels = _required(inputs.labels, "labels")
     value = lpips_diversity(images, labels, pairs_per_group=DIVERSITY_PAIRS, seed=inputs.seed)
     return {"lpips_diversity": value}
+
+
+def _variations(inputs: MetricInputs, key: str) -> Any:
+    if key not in inputs.variations:
+        raise GenbenchError(
+            f"this metric needs several outputs per input (variations[{key!r}]), which the"
+            " harness draws for translation models only"
+        )
+    return inputs.variations[key]
+
+
+def _seed_diversity(inputs: MetricInputs) -> dict[str, float]:
+    from genbench.metrics import seed_diversity
+
+    return {"seed_diversity": seed_diversity(_variations(inputs, "features"))}
+
+
+def _lpips_seed_diversity(inputs: MetricInputs) -> dict[str, float]:
+    from genbench.metrics import lpips_diversity, variation_groups
+
+    if reason := _lpips_missing():
+        return _skipped(("lpips_seed_diversity",), reason)
+    images, groups = variation_groups(_variations(inputs, "images"))
+    return {"lpips_seed_diversity": lpips_diversity(images, groups.tolist())}
 
 
 def _fid_inf(inputs: MetricInputs) -> dict[str, float]:
@@ -230,9 +286,10 @@ METRICS = (
         columns=("accuracy",),
         compute=_accuracy,
         consumes=("logits", "labels"),
-        tasks=("class-conditional",),
+        tasks=("class-conditional", *TRANSLATION),
         higher_is_better=True,
-        description="Fraction of samples the classifier assigns the requested label",
+        description="Fraction of samples the classifier assigns the requested label (for"
+        " translation: the label of the output's ground truth)",
     ),
     genbench.MetricSpec(
         name="memorization",
@@ -250,7 +307,8 @@ METRICS = (
         compute=_paired("lpips"),
         consumes=("images", "targets"),
         tasks=TRANSLATION,
-        description="Mean LPIPS (AlexNet) between each output and its target",
+        description="Mean LPIPS (AlexNet) between each output and its target; skipped"
+        " without the LPIPS trunk weights",
     ),
     genbench.MetricSpec(
         name="ssim",
@@ -269,6 +327,34 @@ METRICS = (
         tasks=TRANSLATION,
         higher_is_better=True,
         description="Mean PSNR in dB (scikit-image, data_range 255) between outputs and targets",
+    ),
+    genbench.MetricSpec(
+        name="l1",
+        columns=("l1",),
+        compute=_paired("l1"),
+        consumes=("images", "targets"),
+        tasks=TRANSLATION,
+        description="Mean absolute difference between outputs and targets, as a fraction of 0..255",
+    ),
+    genbench.MetricSpec(
+        name="seed-diversity",
+        columns=("seed_diversity",),
+        compute=_seed_diversity,
+        consumes=("variations",),
+        tasks=TRANSLATION,
+        higher_is_better=True,
+        description="Mean feature distance between outputs of one input drawn with other"
+        " seeds (4 outputs of each of 50 inputs); 0 for a deterministic model",
+    ),
+    genbench.MetricSpec(
+        name="lpips-seed-diversity",
+        columns=("lpips_seed_diversity",),
+        compute=_lpips_seed_diversity,
+        consumes=("variations",),
+        tasks=TRANSLATION,
+        higher_is_better=True,
+        description="Mean LPIPS between outputs of one input drawn with other seeds (4 of"
+        " each of 50 inputs); skipped without the LPIPS trunk weights",
     ),
     genbench.MetricSpec(
         name="lpips-diversity",

@@ -20,19 +20,22 @@ class LossLog:
 
     A run resumed at ``resume_from`` first drops the rows logged after that step (written
     before an interruption but not covered by the checkpoint), so the log has no repeats.
+    ``columns`` are the CSV's (a family with other losses names its own; ``wall_s`` and
+    ``cpu_s`` are added).
     """
 
     def __init__(
         self, folder: Path, resume_from: int = 0, columns: tuple[str, ...] = LOG_COLUMNS
     ) -> None:
-        self.jsonl, self.csv, self.columns = folder / "log.jsonl", folder / "log.csv", columns
+        self.jsonl, self.csv = folder / "log.jsonl", folder / "log.csv"
+        self.columns = tuple(dict.fromkeys((*columns, "wall_s", "cpu_s")))
         kept = [row for row in self.rows() if row["step"] <= resume_from]
         spent = kept[-1] if kept else {}
         self._wall = time.perf_counter() - spent.get("wall_s", 0.0)
         self._cpu = time.process_time() - spent.get("cpu_s", 0.0)
         self.jsonl.write_text("".join(json.dumps(row) + "\n" for row in kept))
         with open(self.csv, "w", newline="") as handle:
-            writer = csv.DictWriter(handle, columns)
+            writer = csv.DictWriter(handle, self.columns)
             writer.writeheader()
             writer.writerows(kept)
 

@@ -26,17 +26,32 @@ VALIDATION_SEED = 20140610  # fixed: every evaluation of a run sees the same z
 
 class FeatureSpace:
     """A dataset's default feature net and its outputs on the first ``n_reference`` images
-    of the reference split (all of them if None), cached as the benchmark caches them."""
+    of the reference split's ``field`` (all of them if None; ``field`` is the ground truth
+    generated images are compared with, e.g. a translation's target ``domain_b``). The
+    image field's features are cached as the benchmark caches them."""
 
-    def __init__(self, dataset: str, device: str = "cpu", n_reference: int | None = None) -> None:
+    def __init__(
+        self,
+        dataset: str,
+        device: str = "cpu",
+        n_reference: int | None = None,
+        field: str = "image",
+    ) -> None:
         from genbench.features import load_extractor, reference_features
         from genbench.plugins import get_registry
 
         spec = get_registry().datasets.get(dataset)
         self.extractor = load_extractor(spec.default_features, device=device)
-        self.reference = reference_features(
-            dataset, spec.reference_split, self.extractor, n_reference
-        )
+        if field == "image":
+            self.reference = reference_features(
+                dataset, spec.reference_split, self.extractor, n_reference
+            )
+        else:
+            data = spec.load(spec.reference_split)
+            total = len(data) if n_reference is None else min(n_reference, len(data))
+            starts = range(0, total, 256)
+            batches = (data.read(field, range(i, min(i + 256, total))) for i in starts)
+            self.reference = self.extractor.extract(batches, total=total)
 
     def __call__(self, images: torch.Tensor) -> dict[str, np.ndarray]:
         """Every output of the net (``"features"``, ``"logits"``, ...) on uint8 images, as
@@ -61,10 +76,12 @@ class FrechetValidator:
     """FID of ``n`` generated samples vs the reference split, in the dataset's feature net.
 
     A generator with a ``num_classes`` attribute (not None) is asked for balanced labels.
+    ``field`` is the reference split's field generated images are compared with (see
+    :class:`FeatureSpace`); ``score`` takes any uint8 images.
     """
 
-    def __init__(self, dataset: str, n: int, device: str) -> None:
-        self.space = FeatureSpace(dataset, device)
+    def __init__(self, dataset: str, n: int, device: str, field: str = "image") -> None:
+        self.space = FeatureSpace(dataset, device, field=field)
         self.seeds = sample_seeds(VALIDATION_SEED, range(n))
 
     def __call__(self, generator: Generator) -> float:
@@ -72,5 +89,8 @@ class FrechetValidator:
         num_classes = getattr(generator, "num_classes", None)
         if num_classes is not None:
             labels = [i % num_classes for i in range(len(self.seeds))]
-        images = generator.sample(SampleRequest(seeds=self.seeds, labels=labels))
+        return self.score(generator.sample(SampleRequest(seeds=self.seeds, labels=labels)))
+
+    def score(self, images: torch.Tensor) -> float:
+        """FID of uint8 images (n, C, H, W) against the reference field."""
         return self.space.fid(self.space(images)["features"])

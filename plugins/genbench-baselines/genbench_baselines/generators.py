@@ -108,14 +108,15 @@ class Noise:
 
 class Mean:
     """The mean training image (of the first ``MEAN_IMAGES``), plus ±``MEAN_JITTER`` grey
-    levels of per-seed noise."""
+    levels of per-seed noise. ``field``: the mean of another image field (a translation's
+    target domain); the request's condition is ignored."""
 
-    def __init__(self, dataset: str) -> None:
+    def __init__(self, dataset: str, field: str = "image") -> None:
         import numpy as np
         import torch
 
         split = _split(dataset, "train")
-        images = split.read("image", range(min(MEAN_IMAGES, len(split))))
+        images = split.read(field, range(min(MEAN_IMAGES, len(split))))
         if not len(images):
             raise genbench.GenbenchError(f"dataset {dataset!r} has an empty train split")
         self.mean = torch.from_numpy(images.astype(np.float64).mean(0)).float()
@@ -126,3 +127,58 @@ class Mean:
         jitter = PerSampleNoise(request.seeds).randint(2 * MEAN_JITTER + 1, *self.mean.shape)
         images = self.mean.round() + (jitter - MEAN_JITTER).float()
         return images.clamp(0, 255).to(torch.uint8)
+
+
+def _inputs(request: genbench.SampleRequest) -> Any:
+    if request.inputs is None or len(request.inputs) != len(request):
+        raise genbench.GenbenchError(
+            "a translation baseline needs one input image per seed in SampleRequest.inputs"
+        )
+    return request.inputs
+
+
+class Copy:
+    """Returns each input as its output, with the channels adapted: grey is repeated to
+    RGB, RGB becomes luma (ITU-R 601) for a grey target."""
+
+    def __init__(self, channels: int) -> None:
+        self.channels = channels
+
+    def sample(self, request: genbench.SampleRequest) -> Any:
+        import torch
+
+        inputs = torch.as_tensor(_inputs(request))
+        if inputs.shape[1] == self.channels:
+            return inputs.clone()
+        if inputs.shape[1] == 1:
+            return inputs.repeat(1, self.channels, 1, 1)
+        weights = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
+        return (inputs.float() * weights).sum(1, keepdim=True).round().to(torch.uint8)
+
+
+class GroundTruth:
+    """The translation oracle: for each input, the target of the held-out item it comes
+    from (found by the input's bytes). An input that is not in the split is an error."""
+
+    def __init__(self, dataset: str, split: str, inputs: str, targets: str) -> None:
+        self.dataset, self.inputs, self.targets = dataset, inputs, targets
+        self.split = _split(dataset, split)
+        known = self.split.read(inputs, range(len(self.split)))
+        self.rows: dict[bytes, int] = {}
+        for row, image in enumerate(known):
+            self.rows.setdefault(image.tobytes(), row)
+
+    def sample(self, request: genbench.SampleRequest) -> Any:
+        import numpy as np
+        import torch
+
+        rows = []
+        for image in np.asarray(_inputs(request)):
+            row = self.rows.get(image.tobytes())
+            if row is None:
+                raise genbench.GenbenchError(
+                    f"the ground-truth oracle of {self.dataset!r} knows only the held-out"
+                    f" {self.inputs!r} images; this input is not one of them"
+                )
+            rows.append(row)
+        return torch.from_numpy(self.split.read(self.targets, rows)).contiguous()

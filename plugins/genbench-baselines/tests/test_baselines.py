@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from genbench_baselines.plugin import EMBEDDED, specs
+from genbench_baselines.generators import Copy
+from genbench_baselines.plugin import EMBEDDED, specs, translation_specs
 
 import genbench
-from genbench.testing import assert_model_conforms
+from genbench.testing import ConformanceError, assert_model_conforms
 
 torch.set_num_threads(1)
 
@@ -36,7 +37,19 @@ def test_conforms(name: str) -> None:
     assert_model_conforms(_registered(name))
 
 
-@pytest.mark.parametrize("name", [s.name for s in specs()])
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [s.name for s in translation_specs()])
+def test_translation_baselines_conform(name: str) -> None:
+    spec = _registered(name)
+    if spec.info["baseline"] != "mean-target":
+        assert_model_conforms(spec)
+        return
+    # The mean target ignores its input by design: every other check of the kit passes.
+    with pytest.raises(ConformanceError, match=r"changing the .* condition did not change"):
+        assert_model_conforms(spec)
+
+
+@pytest.mark.parametrize("name", [s.name for s in [*specs(), *translation_specs()]])
 def test_matches_its_dataset(name: str) -> None:
     spec = _registered(name)
     dataset = genbench.get_registry().datasets.get(spec.dataset)
@@ -99,3 +112,46 @@ def test_noise_covers_the_range() -> None:
     images = spec.load("cpu").sample(genbench.SampleRequest(seeds=list(range(16)))).numpy()
     assert images.min() == 0 and images.max() == 255
     assert abs(images.mean() - 127.5) < 5
+
+
+def test_copy_adapts_the_channels_of_its_input() -> None:
+    rng = np.random.default_rng(0)
+    grey = torch.from_numpy(rng.integers(0, 256, (3, 1, 4, 4), dtype=np.uint8))
+    colour = torch.from_numpy(rng.integers(0, 256, (3, 3, 4, 4), dtype=np.uint8))
+    request = genbench.SampleRequest(seeds=[0, 1, 2], inputs=grey)
+    torch.testing.assert_close(Copy(3).sample(request), grey.repeat(1, 3, 1, 1))
+    same = Copy(3).sample(genbench.SampleRequest(seeds=[0, 1, 2], inputs=colour))
+    torch.testing.assert_close(same, colour)
+    luma = Copy(1).sample(genbench.SampleRequest(seeds=[0, 1, 2], inputs=colour)).numpy()
+    expected = np.round(np.tensordot([0.299, 0.587, 0.114], colour.numpy(), axes=([0], [1])))
+    assert np.abs(luma[:, 0].astype(float) - expected).max() <= 1  # float32 rounding
+    with pytest.raises(genbench.GenbenchError, match="one input image per seed"):
+        Copy(3).sample(genbench.SampleRequest(seeds=[0, 1]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["baseline.oracle-shapes-paired", "baseline.oracle-shapes-day2night"]
+)
+def test_ground_truth_returns_the_target_of_each_input(name: str) -> None:
+    spec = _registered(name)
+    test = genbench.get_registry().datasets.get("shapes").load("test")
+    rows = [4999, 7, 1234]
+    inputs = torch.from_numpy(test.read(spec.inputs, rows))
+    oracle = spec.load("cpu")
+    images = oracle.sample(genbench.SampleRequest(seeds=[0, 0, 0], inputs=inputs))
+    np.testing.assert_array_equal(images.numpy(), test.read(spec.targets, rows))
+    train = genbench.get_registry().datasets.get("shapes").load("train")
+    unknown = torch.from_numpy(train.read(spec.inputs, [0]))
+    with pytest.raises(genbench.GenbenchError, match="knows only the held-out"):
+        oracle.sample(genbench.SampleRequest(seeds=[0], inputs=unknown))
+
+
+@pytest.mark.slow
+def test_mean_target_is_the_mean_of_the_target_domain() -> None:
+    spec = _registered("baseline.mean-shapes-day2night")
+    train = genbench.get_registry().datasets.get("shapes").load("train")
+    mean = train.read("domain_b", range(2048)).astype(np.float64).mean(0)
+    inputs = torch.from_numpy(train.read("domain_a", range(4)))
+    images = spec.load("cpu").sample(genbench.SampleRequest(seeds=[0, 1, 2, 3], inputs=inputs))
+    assert np.abs(images.numpy() - mean).max() <= 2.5

@@ -1,0 +1,55 @@
+"""pix2pix: the generator contract, losses that fall on a fixed batch, the PatchGAN the
+model card states, and shipped weights that reproduce their pinned outputs."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from genbench_gankit.patchgan import PatchDiscriminator
+from genbench_gankit.translation_checks import losses_on_a_fixed_batch, sample_digest
+from genbench_pix2pix.recipe import FIELDS, RECIPE
+from genbench_pix2pix.train import Pix2pixTrainer
+
+import genbench
+from genbench.testing import assert_model_conforms
+
+torch.set_num_threads(1)
+
+# sha256 of genbench_gankit.translation_checks.sample_digest, pinned at release
+PINNED_SAMPLES = {
+    "pix2pix.shapes-edges": "dd738c86fa0e588f1dc9da28f3f75df3a2915ab9e8fb62a277b3d9707078305b",
+    "pix2pix.shapes-gray": "b729b2459dde222abd1aa0feafe14962bdc8f1ad505e26bf040b763c15e3e2b2",
+    "pix2pix.shapes-semantic": "72f0ee5737f82e529db6d7ffb3d70e4cb59e4331b51d8c15abbd7e0c4f2aa980",
+}
+
+
+@pytest.mark.parametrize("name", FIELDS)
+def test_model_conforms(name: str) -> None:
+    assert_model_conforms(name)
+
+
+def test_training_steps_lower_the_losses_on_a_fixed_batch() -> None:
+    torch.manual_seed(0)
+    losses = losses_on_a_fixed_batch(Pix2pixTrainer("pix2pix.shapes-semantic", RECIPE, "cpu"))
+    for key in ("d_loss", "g_l1"):
+        assert losses[-1][key] < losses[0][key], key
+
+
+def test_the_patchgan_judges_16_pixel_patches_of_the_32_pixel_images() -> None:
+    for fields in FIELDS.values():
+        channels = fields.network_channels + 3  # the input and the image, stacked
+        layers = RECIPE.patch_layers
+        assert PatchDiscriminator(channels, 8, layers).receptive_field == 16
+
+
+def test_dropout_at_sampling_makes_the_seed_matter() -> None:
+    spec = genbench.get_registry().models.get("pix2pix.shapes-semantic")
+    data = genbench.get_registry().datasets.get("shapes").load("test")
+    inputs = torch.from_numpy(data.read("semantic", [0, 0]))
+    images = spec.load("cpu").sample(genbench.SampleRequest(seeds=[1, 2], inputs=inputs))
+    assert not torch.equal(images[0], images[1])
+
+
+@pytest.mark.parametrize("name", FIELDS)
+def test_shipped_weights_reproduce_the_pinned_samples(name: str) -> None:
+    assert sample_digest(name) == PINNED_SAMPLES[name]
