@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from genbench.bench.plots import plots
 from genbench.bench.store import META_COLUMNS, atomic_write
+from genbench.csv_cells import csv_bytes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -123,7 +124,7 @@ def write_pages(
     runs = [p for p in paths if (p / "results").is_dir()]
     pages = []
     for (dataset, task), frame in tables(rows).items():
-        atomic_write(csv_path(root, dataset, task), frame.to_csv(index=False).encode())
+        atomic_write(csv_path(root, dataset, task), csv_bytes(frame))
         folder = root / dataset
         # a grid path is relative to its run folder, or to a published dataset folder
         grids_from = [*runs, folder, *(p / dataset for p in paths)]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -59,8 +62,11 @@ def publish(sources: tuple[str, ...], target: str, replace: bool) -> None:
     """Merge run folders into the published leaderboards (latest row per model and
     configuration) and render their pages."""
     from genbench.bench.report import write_pages
+    from genbench.files import check_writable
 
-    root = Path(target)
+    root = check_writable(target, "--to")
+    for source in sources:
+        _check_publishable(source)
     existing = (root,) if root.is_dir() and any(root.rglob("*.csv")) else ()
     if replace:
         pages = write_pages(sources, root, replacing=existing)
@@ -68,6 +74,28 @@ def publish(sources: tuple[str, ...], target: str, replace: bool) -> None:
         pages = write_pages((*existing, *sources), root)
     for page in pages:
         click.echo(f"wrote {page}")
+
+
+def _check_publishable(source: str) -> None:
+    """Refuse a source without rows, or with ok rows that lack their primary metric: either
+    would publish less than the user meant to, silently."""
+    from genbench.bench.leaderboard import collect
+    from genbench.errors import GenbenchError
+
+    rows = collect([source])
+    if not rows:
+        raise GenbenchError(f"{source} holds no result rows; run `genbench run --out {source}`")
+    unranked = [str(r["model"]) for r in rows if r.get("status") == "ok" and not _ranked(r)]
+    if unranked:
+        raise GenbenchError(
+            f"{source}: ok rows without a value of their primary metric ({', '.join(unranked)});"
+            " rerun those models with `genbench run` before publishing"
+        )
+
+
+def _ranked(row: dict[str, Any]) -> bool:
+    value = row.get(str(row.get("primary_metric")))
+    return isinstance(value, numbers.Real) and not math.isnan(value)
 
 
 commands = [leaderboard]
