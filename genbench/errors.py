@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
 # The command that lists each kind of registered name, named in "no such name" errors.
 LISTINGS = {
@@ -48,3 +50,15 @@ class UnknownNameError(GenbenchError, LookupError):
 
 class PluginError(GenbenchError):
     """A plugin failed to import or to register (raised only with GENBENCH_STRICT=1)."""
+
+
+def safetensors_conversion(path: str | os.PathLike[str]) -> str:
+    """How to turn a ``torch.save`` file, which genbench does not unpickle, into the
+    safetensors file it reads (done once, by a user who trusts the file)."""
+    out = Path(path).with_suffix(".safetensors")
+    return (
+        'If you trust the file, convert it once to safetensors: python -c "import torch;'
+        f" from safetensors.torch import save_file; save_file(torch.load('{path}',"
+        f" weights_only=False), '{out}')\" (for a checkpoint dict, save only its state dict)"
+        f" and use {out}"
+    )

@@ -11,15 +11,18 @@ weights. Files load with safetensors or ``torch.load(weights_only=True)``, never
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import pickle
+import re
 import shutil
 import urllib.request
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from genbench.errors import GenbenchError, UnknownNameError
+from genbench.errors import GenbenchError, UnknownNameError, safetensors_conversion
 from genbench.files import atomic_path
 from genbench.home import offline, subdir
 from genbench.spec import Weights
@@ -98,6 +101,24 @@ def set_overrides(pairs: Iterable[str] | Mapping[str, str | os.PathLike[str]]) -
     _overrides.clear()
     _overrides.update(parsed)
     os.environ[OVERRIDES_ENV] = json.dumps({name: str(path) for name, path in parsed.items()})
+
+
+def check_override_names(pairs: Iterable[str]) -> None:
+    """Refuse ``--weights NAME=PATH`` whose NAME no weights file or feature net has: the file
+    would be ignored, and the run would use the registered weights while the user believes
+    it uses theirs."""
+    from genbench.plugins import get_registry
+
+    names = set(known_weights()) | set(get_registry().feature_extractors.names())
+    for pair in pairs:
+        name, value = _split_pair(pair)
+        if name not in names:
+            close = difflib.get_close_matches(name, sorted(names), n=3, cutoff=0.5)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise GenbenchError(
+                f"--weights {name}={value}: no weights are named {name!r}.{hint} See their"
+                " names with `genbench weights list`"
+            )
 
 
 def _split_pair(pair: str) -> tuple[str, str]:
@@ -227,8 +248,17 @@ def load_state_dict(path: Path) -> dict[str, torch.Tensor]:
         return load_file(str(path))
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:  # torch raises several types for a bad or unsafe file
-        raise GenbenchError(f"{path} is not a loadable state dict: {error}") from error
+    except pickle.UnpicklingError as error:
+        # torch's own message advises weights_only=False, i.e. running the file's code
+        found = re.search(r"GLOBAL ([\w.]+)", str(error))
+        what = f" (such as {found.group(1)})" if found else ""
+        raise GenbenchError(
+            f"{path} holds pickled Python objects{what} besides tensors, and genbench never"
+            f" unpickles weights (that can run any code). {safetensors_conversion(path)}"
+        ) from error
+    except Exception as error:  # torch raises several types for a damaged file
+        reason = " ".join(str(error).split())
+        raise GenbenchError(f"{path} is not a loadable state dict: {reason}") from error
     if not isinstance(state, dict):
         raise GenbenchError(f"{path} holds a {type(state).__name__}, not a state dict")
     return state

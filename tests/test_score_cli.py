@@ -86,15 +86,6 @@ def test_batch_size_does_not_change_the_numbers(tmp_path):
     assert scores[0] == scores[1] == scores[2]
 
 
-def test_rechunk_keeps_rows_and_order():
-    from genbench.features.loading import rechunk
-
-    batches = [np.arange(n0, n1) for n0, n1 in ((0, 5), (5, 6), (6, 20), (20, 23))]
-    chunks = list(rechunk(iter(batches), 4))
-    assert [len(c) for c in chunks] == [4, 4, 4, 4, 4, 3]
-    assert np.array_equal(np.concatenate(chunks), np.arange(23))
-
-
 def test_zip_input(tmp_path):
     import zipfile
 

@@ -104,7 +104,7 @@ def test_known_weights_include_standalone_and_registered():
         store.lookup("no-such-weights")
 
 
-def test_load_state_dict_refuses_pickled_code(tmp_path):
+def test_load_state_dict_refuses_pickled_code(tmp_path, capsys):
     import pickle
 
     bad = tmp_path / "evil.pth"
@@ -114,8 +114,41 @@ def test_load_state_dict_refuses_pickled_code(tmp_path):
             return (print, ("ran code",))
 
     bad.write_bytes(pickle.dumps(Evil()))
-    with pytest.raises(GenbenchError, match="not a loadable state dict"):
+    with pytest.raises(GenbenchError) as refused:
         store.load_state_dict(bad)
+    message = str(refused.value)
+    assert "ran code" not in capsys.readouterr().out
+    # torch's own advice (retry with weights_only=False) is not passed on: the message says
+    # how to convert the file once instead.
+    assert "never unpickles" in message and "Re-running" not in message and "\n" not in message
+    converted = tmp_path / "evil.safetensors"
+    convert = f"save_file(torch.load('{bad}', weights_only=False), '{converted}')"
+    assert convert in message
+
+
+def test_refused_pickle_names_the_object_it_holds(tmp_path):
+    import torch
+
+    saved = tmp_path / "checkpoint.pth"
+    torch.save({"w": torch.zeros(2), "where": Path("runs")}, saved)
+    with pytest.raises(GenbenchError, match=r"objects \(such as pathlib.PosixPath\) besides"):
+        store.load_state_dict(saved)
+
+
+def test_torch_save_file_where_safetensors_expected_says_how_to_convert(tmp_path):
+    import torch
+
+    from genbench.train.checkpoint import load_checkpoint
+
+    saved = tmp_path / "g.pt"
+    torch.save({"w": torch.zeros(2)}, saved)
+    with pytest.raises(GenbenchError, match=r"it is a torch\.save file\. If you trust the file"):
+        load_checkpoint(saved)
+    text = tmp_path / "g.txt"
+    text.write_text("not weights")
+    with pytest.raises(GenbenchError, match="not a valid safetensors file") as plain:
+        load_checkpoint(text)
+    assert "torch.save" not in str(plain.value)
 
 
 @pytest.fixture

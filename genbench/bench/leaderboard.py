@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from genbench.bench.store import META_COLUMNS, ResultStore, atomic_write, check_schema
+from genbench.csv_cells import csv_bytes
 from genbench.errors import GenbenchError
 
 if TYPE_CHECKING:
@@ -185,7 +186,7 @@ def write_tables(rows: Iterable[dict[str, Any]], root: Path) -> list[Path]:
     for (dataset, task, pid), frame in found.items():
         name = task if count[(dataset, task)] == 1 else f"{task}--protocol-{pid}"
         path = csv_path(root, dataset, name)
-        atomic_write(path, frame.to_csv(index=False).encode())
+        atomic_write(path, csv_bytes(frame))
         written.append(path)
     return written
 
@@ -207,7 +208,14 @@ def read_csv(path: Path) -> list[dict[str, Any]]:
         "seeds",
         "bootstrap",
     )
-    frame = pd.read_csv(path, dtype={column: str for column in text})
+    try:
+        frame = pd.read_csv(path, dtype={column: str for column in text})
+    except (OSError, ValueError) as error:  # pandas' parse errors are ValueErrors
+        reason = " ".join(str(error).split())
+        raise GenbenchError(
+            f"{path}: not a readable leaderboard CSV ({reason}); restore it (e.g. from version"
+            " control) or delete it and publish its runs again"
+        ) from error
     if "schema" not in frame.columns:
         raise GenbenchError(f"{path}: not a genbench leaderboard (no 'schema' column)")
     for schema in frame["schema"].unique():

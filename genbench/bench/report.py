@@ -13,6 +13,7 @@ from genbench.bench.columns import column
 from genbench.bench.grids import real_grid_name, real_grid_png
 from genbench.bench.plots import plots
 from genbench.bench.store import META_COLUMNS, atomic_write
+from genbench.csv_cells import csv_bytes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -239,7 +240,7 @@ def write_pages(
         " when the new rows supersede the published ones of the same models, use --replace"
     )
     for (dataset, task), frame in tables(rows, advice=advice).items():
-        atomic_write(csv_path(root, dataset, task), frame.to_csv(index=False).encode())
+        atomic_write(csv_path(root, dataset, task), csv_bytes(frame))
         folder = root / dataset
         # a grid path is relative to its run folder, or to a published dataset folder
         grids_from = [*runs, folder, *(p / dataset for p in paths)]

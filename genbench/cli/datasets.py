@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from genbench.cli.registry_commands import echo_table, spec_as_dict
-from genbench.errors import GenbenchError
 from genbench.plugins import get_registry
 
 
@@ -43,7 +42,7 @@ def datasets(ctx: click.Context, as_json: bool) -> None:
     help="Folder holding standard datasets' files (default: $GENBENCH_DATA).",
 )
 @click.option("--skip-bad", is_flag=True, help="Skip images that cannot be decoded.")
-@click.option("--overwrite", is_flag=True, help="Write into an existing, non-empty OUT.")
+@click.option("--overwrite", is_flag=True, help="Replace an earlier export at OUT.")
 def export(
     source: str,
     out: Path,
@@ -57,19 +56,19 @@ def export(
 
     SOURCE is NAME[:SPLIT] (e.g. shapes:test), a folder, zip, npz or CIFAR archive. OUT
     is a folder of PNGs with labels.csv, or an .npz (images NHWC uint8, labels) when it
-    ends in .npz.
+    ends in .npz. --overwrite replaces an earlier export whole (no old image stays behind)
+    and refuses a folder holding anything an export does not write.
 
     The files are byte-identical from run to run, so other tools (pytorch-fid, clean-fid)
     can be pointed at exactly the reference set genbench uses.
     """
     from genbench.data import open_images
     from genbench.data.cifar import DATA_ENV
-    from genbench.data.export import export_npz, export_png_folder
+    from genbench.data.export import check_target, export_npz, export_png_folder
 
     if data_root is not None:
         os.environ[DATA_ENV] = str(data_root)
-    if out.exists() and not overwrite and (out.is_file() or any(out.iterdir())):
-        raise GenbenchError(f"{out} already exists; choose another OUT or pass --overwrite.")
+    check_target(out, overwrite)
     split = open_images(source, skip_bad=skip_bad)
     if out.suffix.lower() == ".npz":
         count = export_npz(split, out, field=field, limit=limit)

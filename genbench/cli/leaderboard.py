@@ -3,8 +3,11 @@ site from run results, and reruns of published rows."""
 
 from __future__ import annotations
 
+import math
+import numbers
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -85,8 +88,11 @@ def publish(sources: tuple[str, ...], target: str, replace: bool) -> None:
     configuration) and render their pages."""
     from genbench.bench.leaderboard import leaderboard_csvs
     from genbench.bench.report import write_pages
+    from genbench.files import check_writable
 
-    root = Path(target)
+    root = check_writable(target, "--to")
+    for source in sources:
+        _check_publishable(source)
     existing = (root,) if root.is_dir() and leaderboard_csvs(root) else ()
     if replace:
         pages = write_pages(sources, root, replacing=existing)
@@ -161,6 +167,28 @@ def verify(folder: str, models: str, out: str | None) -> None:
         click.echo(f"{len(moved)} of {len(outcomes)} row(s) moved: {', '.join(moved)}", err=True)
         sys.exit(1)
     click.echo(f"all {len(outcomes)} row(s) reproduced")
+
+
+def _check_publishable(source: str) -> None:
+    """Refuse a source without rows, or with ok rows that lack their primary metric: either
+    would publish less than the user meant to, silently."""
+    from genbench.bench.leaderboard import collect
+    from genbench.errors import GenbenchError
+
+    rows = collect([source])
+    if not rows:
+        raise GenbenchError(f"{source} holds no result rows; run `genbench run --out {source}`")
+    unranked = [str(r["model"]) for r in rows if r.get("status") == "ok" and not _ranked(r)]
+    if unranked:
+        raise GenbenchError(
+            f"{source}: ok rows without a value of their primary metric ({', '.join(unranked)});"
+            " rerun those models with `genbench run` before publishing"
+        )
+
+
+def _ranked(row: dict[str, Any]) -> bool:
+    value = row.get(str(row.get("primary_metric")))
+    return isinstance(value, numbers.Real) and not math.isnan(value)
 
 
 commands = [leaderboard]

@@ -92,6 +92,7 @@ def run(no_progress: bool, **options: object) -> None:
     processes (gloo on CPU, NCCL on GPU) with the same results as one process.
     """
     from genbench.bench.runner import run as run_benchmark
+    from genbench.files import check_writable
 
     seed, seeds = options.pop("seed"), options.pop("seeds")
     config = RunConfig(
@@ -99,6 +100,7 @@ def run(no_progress: bool, **options: object) -> None:
         seeds=_seeds(seed, seeds),
         **options,  # type: ignore[arg-type]
     )
+    check_writable(config.out, "--out")
     summary = run_benchmark(config, echo=click.echo)
     if summary.rows or summary.resumed:
         click.echo(

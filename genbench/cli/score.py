@@ -95,8 +95,7 @@ def load_set(
     progress: bool,
 ) -> ScoredSet:
     from genbench.features import reference_features
-    from genbench.features.extractor import FEATURE_CHUNK
-    from genbench.features.loading import read_batches, rechunk
+    from genbench.features.loading import read_batches
     from genbench.features.statistics import load_statistics
 
     if source.statistics:
@@ -106,9 +105,10 @@ def load_set(
         arrays = reference_features(name, split, extractor, progress=progress)
         return ScoredSet(source.text, outputs=arrays)
     data, n = source.images, len(source.images)
-    # Decoded batch_size images at a time, but always fed to the net in the fixed chunks
-    # that the harness and the reference cache use: the numbers never depend on batch_size.
-    batches = rechunk(read_batches(data, n, batch_size, workers=workers), FEATURE_CHUNK)
+    # Decoded batch_size images at a time (memory grows with the batch, not with the net's
+    # chunk); the extractor feeds the net the fixed chunks that the harness and the
+    # reference cache use, so the numbers never depend on batch_size.
+    batches = read_batches(data, n, batch_size, workers=workers)
     desc = Path(source.text).name
     outputs = extractor.extract(batches, total=n, progress=progress, desc=desc)
     return ScoredSet(source.text, outputs=outputs, skipped=list(getattr(data, "skipped", [])))
@@ -162,12 +162,6 @@ def compute_metrics(
     return values
 
 
-def _default_device() -> str:
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
 @click.command("score")
 @click.argument("real")
 @click.argument("fake")
@@ -183,7 +177,7 @@ def _default_device() -> str:
     show_default=True,
     help="Images decoded per read; features are always computed 128 images at a time.",
 )
-@click.option("--device", default=None, help="cpu, cuda, cuda:1 ... (default: cuda if present).")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:i.")
 @click.option("--workers", default=2, show_default=True, help="Threads decoding images.")
 @click.option("--seed", default=0, show_default=True, help="Seed of KID/IS subsets.")
 @click.option(
@@ -204,7 +198,7 @@ def score(
     features_name: str,
     resize: str | None,
     batch_size: int,
-    device: str | None,
+    device: str,
     workers: int,
     seed: int,
     skip_bad: bool,
@@ -213,17 +207,22 @@ def score(
     progress: bool | None,
 ) -> None:
     """Score image set FAKE against REAL (folders, zip, npz/npy, dataset names, mu/sigma npz)."""
+    from genbench.bench.config import resolve_device
     from genbench.features import load_extractor
     from genbench.features.statistics import save_statistics
+    from genbench.files import check_writable
 
     if batch_size < 1:
         raise GenbenchError("--batch-size must be at least 1")
+    device = resolve_device(device)
+    if save_stats is not None:
+        check_writable(save_stats, "--save-stats", folder=False)
     show = sys.stderr.isatty() if progress is None else progress
     sources = [open_source(source, skip_bad=skip_bad) for source in (real, fake)]
     specs = check_metrics(metrics, statistics=any(source.statistics for source in sources))
     if save_stats is not None and sources[0].statistics:
         raise GenbenchError("--save-stats needs REAL to be images, not statistics")
-    extractor = load_extractor(features_name, device=device or _default_device(), resize=resize)
+    extractor = load_extractor(features_name, device=device, resize=resize)
     options = dict(batch_size=batch_size, workers=workers, progress=show)
     sets = [load_set(source, extractor, **options) for source in sources]  # type: ignore[arg-type]
     if save_stats is not None:

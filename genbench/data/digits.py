@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from genbench.data.splits import ArraySplit, check_split
-from genbench.data.store import cache_path, load_arrays, save_arrays_atomic
+from genbench.data.store import cache_path, load_arrays, save_cache
 from genbench.seeding import derive_seed
 
 # Bump when the bytes of any split change; it names the cache entry.
@@ -89,7 +89,7 @@ def load(split: str) -> ArraySplit:
     arrays = load_arrays(path)
     if arrays is None or f"{split}_image" not in arrays:
         arrays = build_arrays()
-        save_arrays_atomic(path, arrays)
+        save_cache(path, arrays)
     return ArraySplit(
         {"image": arrays[f"{split}_image"], "label": arrays[f"{split}_label"]},
         name=f"digits:{split}",

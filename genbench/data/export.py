@@ -13,8 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from genbench.csv_cells import safe_cell
 from genbench.errors import GenbenchError
-from genbench.files import atomic_path
+from genbench.files import atomic_folder, atomic_path, check_writable
 from genbench.spec import DatasetSplit
 
 BATCH = 1000
@@ -35,18 +36,56 @@ def _check_image_field(split: DatasetSplit, field: str) -> None:
         raise GenbenchError(f"cannot export field {field!r}; image fields: {', '.join(images)}")
 
 
+def check_target(out: Path, overwrite: bool) -> None:
+    """Refuse ``out`` before any image is read when the export cannot or must not go there.
+
+    A PNG export replaces the whole folder (see :func:`export_png_folder`), so with
+    ``overwrite`` it only replaces a folder that holds nothing but what an export writes:
+    ``--overwrite`` on the wrong folder must not delete someone's files.
+    """
+    npz = out.suffix.lower() == ".npz"
+    if out.exists() and not overwrite and (out.is_file() or any(out.iterdir())):
+        raise GenbenchError(f"{out} already exists; choose another OUT or pass --overwrite.")
+    if npz:
+        check_writable(out, "OUT", folder=False)
+        return
+    if out.is_file():
+        raise GenbenchError(f"{out} is a file; a PNG export writes a folder (or name OUT *.npz)")
+    check_writable(out.parent, "the folder of OUT")  # the export is written beside OUT
+    if not out.is_dir():
+        return
+    foreign = [p.name for p in sorted(out.iterdir()) if not _exported(p)]
+    if foreign:
+        raise GenbenchError(
+            f"{out} holds {', '.join(foreign[:3])}{' ...' if len(foreign) > 3 else ''}, which"
+            " an export does not write; --overwrite replaces only an earlier export's folder."
+            " Choose a new or empty OUT"
+        )
+
+
+def _exported(path: Path) -> bool:
+    return path.is_file() and (path.name == "labels.csv" or path.suffix == ".png")
+
+
 def export_png_folder(
     split: DatasetSplit, out: Path, field: str = "image", limit: int | None = None
 ) -> int:
-    """Write ``00000.png``, ... and ``labels.csv`` (file, label[, caption]) to ``out``."""
+    """Write ``00000.png``, ... and ``labels.csv`` (file, label[, caption]) to ``out``.
+
+    The folder is written beside ``out`` and then takes its place, whole: an earlier export
+    with more images leaves none behind (a tool reading the folder would take them in), and
+    an interrupted export leaves the earlier folder, not a mix.
+    """
     from PIL import Image
 
     _check_image_field(split, field)
-    out.mkdir(parents=True, exist_ok=True)
     extra = [f for f in ("label", "caption") if f in split.fields]
     count = 0
     width = max(5, len(str(len(split) - 1)))
-    with open(out / "labels.csv", "w", newline="", encoding="utf-8") as table:
+    with (
+        atomic_folder(out) as folder,
+        open(folder / "labels.csv", "w", newline="", encoding="utf-8") as table,
+    ):
         writer = csv.writer(table, lineterminator="\n")
         writer.writerow(["file", *extra])
         for index in _batches(split, limit):
@@ -55,8 +94,8 @@ def export_png_folder(
             for row, image in enumerate(images):
                 name = f"{index[row]:0{width}d}.png"
                 pixels = image[0] if image.shape[0] == 1 else image.transpose(1, 2, 0)
-                Image.fromarray(pixels).save(out / name)
-                writer.writerow([name, *(column[row] for column in columns)])
+                Image.fromarray(pixels).save(folder / name)
+                writer.writerow([name, *(safe_cell(column[row]) for column in columns)])
                 count += 1
     return count
 

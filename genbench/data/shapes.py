@@ -25,7 +25,7 @@ import numpy as np
 
 from genbench.data import shapes_render as render
 from genbench.data.splits import as_indices, check_field, check_split
-from genbench.data.store import cache_path, load_arrays, save_arrays_atomic
+from genbench.data.store import cache_path, load_arrays, save_cache
 from genbench.seeding import derive_seed
 
 # Bump when the bytes of any item change; it names the cache folder.
@@ -107,7 +107,7 @@ class ShapesSplit:
             if arrays is None or set(arrays) != set(_STORED):
                 start = chunk * CHUNK
                 arrays = generate(self.split, range(start, min(start + CHUNK, len(self))))
-                save_arrays_atomic(path, arrays)
+                save_cache(path, arrays)
             self._chunks[chunk] = arrays
         return self._chunks[chunk]
 

@@ -32,7 +32,9 @@ def open_images(source: str | os.PathLike[str], *, skip_bad: bool = False) -> Da
       export`` writes) gives the labels instead;
     - a ``.zip`` archive of images (the same rules as a folder for its member names);
     - a ``.npy`` or ``.npz`` array of uint8 images, NHWC or NCHW (npz: images under
-      'images', 'arr_0' or the only array, integer labels under 'labels');
+      'images', 'arr_0' or the only array, integer labels under 'labels'); a shape that
+      reads two ways, such as (16, 16, 1) (one HWC image, or 16 grey images 16×1), is
+      refused with the two ways to say which (see ``genbench.data.arrays.to_nchw``);
     - a CIFAR-10/100 folder or .tar.gz in the python format: its train split (for the
       test split, name ``cifar10:test`` and pass the folder as ``--data-root``);
     - a registered dataset, ``NAME`` or ``NAME:SPLIT`` (default: its reference split).

@@ -6,14 +6,17 @@ place, so a reader in another process sees either nothing or a complete file.
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
-from genbench.files import atomic_path
+from genbench.files import WriteError, atomic_path
 from genbench.home import subdir
+
+_warned = False
 
 
 def cache_path(name: str) -> Path:
@@ -25,6 +28,22 @@ def save_arrays_atomic(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
     """Write arrays as an uncompressed ``.npz`` at ``path``, atomically."""
     with atomic_path(path) as temp, open(temp, "wb") as file:
         np.savez(file, **arrays)  # type: ignore[arg-type]  # numpy's stub wants positional arrays
+
+
+def save_cache(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
+    """``save_arrays_atomic`` for a cache entry: a store that cannot take it (read-only,
+    full) costs only recomputing it next time, so the work goes on after one warning."""
+    global _warned
+    try:
+        save_arrays_atomic(path, arrays)
+    except WriteError as error:
+        if not _warned:
+            _warned = True
+            print(
+                f"warning: {error.path} not cached: {error.reason}; set GENBENCH_HOME to a"
+                " writable folder to keep caches",
+                file=sys.stderr,
+            )
 
 
 def load_arrays(path: Path) -> dict[str, np.ndarray] | None:

@@ -53,12 +53,17 @@ class DinoV2Extractor(nn.Module):
         self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1) * 255)
         self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1) * 255)
 
-    def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+    def prepare(self, images: torch.Tensor) -> torch.Tensor:
         if images.shape[1] == 1:
             images = images.expand(-1, 3, -1, -1)
         resized = torch.from_numpy(clean_resize(images.cpu().numpy(), INPUT_SIZE))
-        x = (resized.to(self.mean.device) - self.mean) / self.std
+        return (resized.to(self.mean.device) - self.mean) / self.std
+
+    def embed(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         return {"features": self.vit(x)}
+
+    def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+        return self.embed(self.prepare(images))
 
 
 def build_vit(name: str) -> VisionTransformer:

@@ -76,10 +76,12 @@ def prepare(images: torch.Tensor, channels: int, resolution: int) -> torch.Tenso
     RGB becomes grey by the ITU-R 601 luma weights, grey becomes RGB by repetition; other
     sizes are resized bilinearly with antialiasing (images already at size are untouched).
     """
-    x = images.float() / 255.0
+    # in place where it can be: a large image is one float copy, not three
+    x = images.to(torch.float32, copy=True)
+    x /= 255.0
     if x.shape[1] == 3 and channels == 1:
         luma = torch.tensor([0.299, 0.587, 0.114], device=x.device).view(1, 3, 1, 1)
-        x = (x * luma).sum(dim=1, keepdim=True)
+        x = x.mul_(luma).sum(dim=1, keepdim=True)
     elif x.shape[1] == 1 and channels == 3:
         x = x.expand(-1, 3, -1, -1)
     if x.shape[-2:] != (resolution, resolution):
@@ -94,15 +96,22 @@ class EmbeddedExtractor(nn.Module):
         super().__init__()
         self.classifier = classifier.eval()
 
-    def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+    def prepare(self, images: torch.Tensor) -> torch.Tensor:
+        config = self.classifier.config
+        with one_cpu_thread():
+            return prepare(images, config.channels, config.resolution)
+
+    def embed(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         """On one CPU thread: MKL splits the embedding's thin matmul (128 × 1024 × 128) over
         its threads, so features at 2 threads differed in the last bits from features at 1
         (a torchrun process's default), and a metric depended on the thread count of whoever
         filled the reference cache. These nets are small: 5000 shapes images take 3.1 s at
         one thread, 2.0 s at two."""
-        config = self.classifier.config
         with one_cpu_thread():
-            return self.classifier(prepare(images, config.channels, config.resolution))
+            return self.classifier(x)
+
+    def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+        return self.embed(self.prepare(images))
 
 
 def config_dict(config: ClassifierConfig) -> dict[str, Any]:

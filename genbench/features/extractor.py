@@ -7,7 +7,7 @@ sha256) so results and caches never mix two spaces.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from genbench.errors import GenbenchError
@@ -26,8 +26,20 @@ if TYPE_CHECKING:
 FEATURE_CHUNK = 128
 
 
+# Float32 bytes of raw images a net's ``prepare`` converts at once: a chunk of large images
+# (an 8000×8000 RGB image is 768 MB as float32) is prepared a few images at a time.
+PREPARE_BYTES = 1 << 26
+
+
 class Extractor:
-    """Maps uint8 images (n, C, H, W) to ``{"features": (n, d), ...}`` float tensors."""
+    """Maps uint8 images (n, C, H, W) to ``{"features": (n, d), ...}`` float tensors.
+
+    A net that splits its work into ``prepare(images)`` (uint8 images → the network's
+    input: resized, normalised, one image independent of the others) and ``embed(inputs)``
+    (input → outputs) is fed by :meth:`extract` with bounded memory: each image is prepared
+    as its batch arrives, so large images are never held FEATURE_CHUNK at a time. Other nets
+    are called on whole chunks of raw images.
+    """
 
     def __init__(
         self,
@@ -57,6 +69,11 @@ class Extractor:
         }
 
     def __call__(self, images: torch.Tensor | np.ndarray) -> dict[str, torch.Tensor]:
+        return self.embed(self.prepare(images))
+
+    def prepare(self, images: torch.Tensor | np.ndarray) -> torch.Tensor:
+        """The network's input for uint8 images (n, C, H, W), at most ``PREPARE_BYTES`` of
+        them converted at once (the raw images if the net does not split its work)."""
         import torch
 
         batch = torch.as_tensor(images)
@@ -65,32 +82,102 @@ class Extractor:
                 f"feature extractor {self.name!r} takes uint8 images (n, C, H, W) with C = 1"
                 f" or 3; got {batch.dtype} of shape {tuple(batch.shape)}"
             )
+        batch = batch.to(self.device)
+        prepare = getattr(self.net, "prepare", None)
+        if prepare is None:
+            return batch
+        step = max(1, PREPARE_BYTES // (4 * 3 * batch.shape[2] * batch.shape[3]))
         with torch.inference_mode():
-            outputs = self.net(batch.to(self.device))
+            parts = [prepare(batch[i : i + step]) for i in range(0, len(batch), step)]
+        return parts[0] if len(parts) == 1 else torch.cat(parts)
+
+    def embed(self, inputs: torch.Tensor) -> dict[str, torch.Tensor]:
+        """The outputs for ``inputs`` made by :meth:`prepare`."""
+        import torch
+
+        embed = getattr(self.net, "embed", self.net)
+        with torch.inference_mode():
+            outputs = embed(inputs)
         return {key: value.float() for key, value in outputs.items()}
+
+    def chunks(self, batches: Iterable[np.ndarray | torch.Tensor]) -> Iterator[torch.Tensor]:
+        """Network inputs of ``batches`` (of any size) in chunks of ``FEATURE_CHUNK`` images
+        (the last may be shorter): what the net sees never depends on the batch size."""
+        buffer: torch.Tensor | None = None
+        filled = 0
+        for batch in batches:
+            part = self.prepare(batch)
+            del batch  # a large raw batch is not kept while the next one is read
+            start = 0
+            while start < len(part):
+                if buffer is None:
+                    buffer = part.new_empty((FEATURE_CHUNK, *part.shape[1:]))
+                take = min(FEATURE_CHUNK - filled, len(part) - start)
+                buffer[filled : filled + take] = part[start : start + take]
+                filled, start = filled + take, start + take
+                if filled == FEATURE_CHUNK:
+                    yield buffer
+                    buffer, filled = None, 0
+        if buffer is not None:
+            yield buffer[:filled]
 
     def extract(
         self,
-        batches: Iterator[np.ndarray | torch.Tensor],
+        batches: Iterable[np.ndarray | torch.Tensor],
         *,
         total: int | None = None,
         progress: bool = False,
         desc: str = "",
     ) -> dict[str, np.ndarray]:
-        """Run over batches of images and stack every output as float32 numpy arrays."""
-        import numpy as np
+        """Run over batches of images (any size, see :meth:`chunks`) and stack every output
+        as float32 numpy arrays (written in place when ``total`` gives their count)."""
         from tqdm import tqdm
 
-        collected: dict[str, list[np.ndarray]] = {}
+        collected = _Stack(total)
         bar = tqdm(total=total, desc=desc or self.name, unit="img", disable=not progress)
         with bar:
-            for batch in batches:
-                for key, value in self(batch).items():
-                    collected.setdefault(key, []).append(value.cpu().numpy())
-                bar.update(len(batch))
-        if not collected:
+            for chunk in self.chunks(batches):
+                collected.add(self.embed(chunk))
+                bar.update(len(chunk))
+        if not collected.count:
             raise GenbenchError(f"no images to extract {self.name!r} features from")
-        return {key: np.concatenate(parts).astype(np.float32) for key, parts in collected.items()}
+        return collected.arrays()
+
+
+class _Stack:
+    """Rows of every output, appended chunk by chunk. With the final count known they go
+    straight into arrays of that length: no list of parts and no concatenated copy beside
+    it (at 50,000 Inception images the two held 1.2 GB instead of 0.6 GB)."""
+
+    def __init__(self, total: int | None) -> None:
+        self.total = total
+        self.count = 0
+        self.parts: dict[str, list[np.ndarray]] = {}
+        self.filled: dict[str, np.ndarray] = {}
+
+    def add(self, outputs: dict[str, torch.Tensor]) -> None:
+        import numpy as np
+
+        n = 0
+        for key, value in outputs.items():
+            rows = value.cpu().numpy()
+            n = len(rows)
+            if self.total is None:
+                self.parts.setdefault(key, []).append(rows)
+                continue
+            if self.count + n > self.total:
+                raise GenbenchError(f"more than the {self.total} images announced to extract")
+            if key not in self.filled:
+                self.filled[key] = np.empty((self.total, *rows.shape[1:]), np.float32)
+            self.filled[key][self.count : self.count + n] = rows
+        self.count += n
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        import numpy as np
+
+        if self.total is None:
+            return {key: np.concatenate(parts) for key, parts in self.parts.items()}
+        return {key: array[: self.count] for key, array in self.filled.items()}
 
 
 def load_extractor(name: str, device: str = "cpu", resize: str | None = None) -> Extractor:

@@ -118,13 +118,18 @@ class InceptionExtractor(nn.Module):
             nn.Flatten(),
         )
 
-    def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+    def prepare(self, images: torch.Tensor) -> torch.Tensor:
+        """uint8 images → the net's normalised 299×299 input (each image on its own)."""
         if images.shape[1] == 1:
             images = images.expand(-1, 3, -1, -1)
-        x = RESIZERS[self.resize](images, INPUT_SIZE)
-        x = x.contiguous(memory_format=torch.channels_last)
-        features = self.stem(x)
+        return RESIZERS[self.resize](images, INPUT_SIZE)
+
+    def embed(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        features = self.stem(x.contiguous(memory_format=torch.channels_last))
         return {"features": features, "logits": features @ self.net.fc.weight.T}
+
+    def forward(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+        return self.embed(self.prepare(images))
 
 
 def load_inception(

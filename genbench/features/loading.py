@@ -9,7 +9,7 @@ of a plain sequential read.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,11 @@ import numpy as np
 
 if TYPE_CHECKING:
     from genbench.spec import DatasetSplit
+
+
+# Bytes of decoded batches read ahead of the network at most: small images are read two
+# batches ahead, large ones (an 8000×8000 RGB image is 192 MB) one at a time.
+AHEAD_BYTES = 1 << 27
 
 
 def read_batches(
@@ -28,7 +33,12 @@ def read_batches(
     workers: int = 2,
     ahead: int = 2,
 ) -> Iterator[np.ndarray]:
-    """Consecutive batches of ``field`` over the first ``n`` items, ``ahead`` batches early."""
+    """The first ``n`` items of ``field``, in order, as consecutive arrays.
+
+    Each batch of ``batch_size`` items is read by ``workers`` threads in consecutive parts,
+    yielded as they are (joining them would hold the batch twice), up to ``ahead`` batches
+    early: as many as ``AHEAD_BYTES`` allows once the first batch shows their size.
+    """
     workers = max(1, workers)
 
     def submit(pool: ThreadPoolExecutor, start: int) -> list[Future[np.ndarray]]:
@@ -41,24 +51,23 @@ def read_batches(
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: deque[list[Future[np.ndarray]]] = deque()
+        early = 0  # until the first batch is read, its size is unknown
         for start in range(0, n, batch_size):
             pending.append(submit(pool, start))
-            if len(pending) > ahead:
-                yield np.concatenate([part.result() for part in pending.popleft()])
+            while len(pending) > early:
+                size = yield from _drain(pending.popleft())
+                early = min(ahead, AHEAD_BYTES // max(size, 1))
         while pending:
-            yield np.concatenate([part.result() for part in pending.popleft()])
+            yield from _drain(pending.popleft())
 
 
-def rechunk(batches: Iterator[np.ndarray], size: int) -> Iterator[np.ndarray]:
-    """The same rows in consecutive chunks of exactly ``size`` (the last may be shorter)."""
-    held: list[np.ndarray] = []
-    count = 0
-    for batch in batches:
-        held.append(batch)
-        count += len(batch)
-        while count >= size:
-            rows = np.concatenate(held)
-            yield rows[:size]
-            held, count = [rows[size:]], count - size
-    if count:
-        yield np.concatenate(held)
+def _drain(parts: list[Future[np.ndarray]]) -> Generator[np.ndarray, None, int]:
+    """Yield the parts of one batch in order, holding none once it is handed on; returns
+    the batch's size in bytes."""
+    size = 0
+    while parts:
+        array = parts.pop(0).result()
+        size += array.nbytes
+        yield array
+        del array  # before the next batch is decoded, not after
+    return size

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from genbench.data.store import load_arrays, save_arrays_atomic
+from genbench.data.store import load_arrays, save_cache
 from genbench.errors import GenbenchError
 from genbench.features.extractor import FEATURE_CHUNK
 from genbench.features.loading import read_batches
@@ -76,7 +76,7 @@ def _read(path: Path, key: dict[str, Any]) -> dict[str, np.ndarray] | None:
 def _write(path: Path, key: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
     import numpy as np
 
-    save_arrays_atomic(path, {"__key__": np.array(json.dumps(key, sort_keys=True)), **arrays})
+    save_cache(path, {"__key__": np.array(json.dumps(key, sort_keys=True)), **arrays})
 
 
 def reference_features(

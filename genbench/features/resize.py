@@ -18,9 +18,16 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+# Float bytes the clean resize's threads hold at once (two float copies per channel).
+CLEAN_BYTES = 1 << 28
+
 
 def legacy_pytorch(images: torch.Tensor, size: int) -> torch.Tensor:
-    x = images.to(torch.float32) / 255
+    # One float copy of the images, channels-last because the bilinear kernel works on that
+    # layout and would make its own copy of any other (same values, bit for bit): an
+    # 8000×8000 RGB image costs 0.77 GB here instead of 2.3 GB.
+    x = images.to(torch.float32, memory_format=torch.channels_last, copy=True)
+    x /= 255
     x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
     return 2 * x - 1
 
@@ -34,9 +41,11 @@ def _pil_bicubic(channel: np.ndarray, size: int) -> np.ndarray:
 
 def clean_resize(images: np.ndarray, size: int, workers: int = 4) -> np.ndarray:
     """clean-fid's resize of uint8 (n, C, H, W) → float32 (n, C, size, size) in [0, 255]."""
-    n, c = images.shape[:2]
+    n, c, height, width = images.shape
     channels = [images[i, j] for i in range(n) for j in range(c)]
-    # PIL releases the GIL while resampling, so threads decode in parallel
+    # PIL releases the GIL while resampling, so threads resize in parallel; each holds a
+    # float copy of its channel (and PIL one more), so large channels go fewer at a time
+    workers = max(1, min(workers, CLEAN_BYTES // (8 * height * width)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         resized = list(pool.map(lambda ch: _pil_bicubic(ch, size), channels))
     return np.stack(resized).reshape(n, c, size, size).astype(np.float32)

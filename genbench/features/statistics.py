@@ -9,6 +9,7 @@ Anything that does not match is refused rather than compared.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,8 +44,8 @@ def is_statistics_file(path: Path) -> bool:
     try:
         with np.load(path, allow_pickle=False) as data:
             return {"mu", "sigma"} <= set(data.files)
-    except (OSError, ValueError):
-        return False
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, TypeError):
+        return False  # not statistics; read as images, which names what is wrong
 
 
 def _clean_fid_mode(name: str) -> str | None:
@@ -56,9 +57,14 @@ def _clean_fid_mode(name: str) -> str | None:
 
 def load_statistics(path: Path, extractor: Extractor) -> Statistics:
     """``mu``/``sigma`` of ``path``, refused unless computed in ``extractor``'s space."""
-    with np.load(path, allow_pickle=False) as data:
-        mu, sigma = data["mu"].astype(np.float64), data["sigma"].astype(np.float64)
-        stored = {k: str(data[k]) for k in IDENTITY_KEYS if k in data.files}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            mu, sigma = data["mu"].astype(np.float64), data["sigma"].astype(np.float64)
+            stored = {k: str(data[k]) for k in IDENTITY_KEYS if k in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        raise GenbenchError(
+            f"cannot read statistics {path}: {error}; the file is damaged, compute it again"
+        ) from error
     width = extractor.spec.outputs["features"]
     problems = []
     if mu.shape != (width,) or sigma.shape != (width, width):

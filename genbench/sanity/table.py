@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from genbench.bench.store import atomic_write
+from genbench.csv_cells import csv_bytes
 from genbench.sanity.checks import Result
 from genbench.sanity.scores import METRICS
 
@@ -39,7 +40,7 @@ def csv_text(results: Sequence[Result]) -> str:
         }
         for r in results
     )
-    return str(frame.to_csv(index=False))
+    return csv_bytes(frame).decode()
 
 
 def markdown(results: Sequence[Result], command: str) -> str:

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from genbench.errors import GenbenchError
+from genbench.errors import GenbenchError, safetensors_conversion
 from genbench.files import atomic_path
 from genbench.spec import Weights
 
@@ -64,8 +64,13 @@ def load_checkpoint(
             tensors = {key: handle.get_tensor(key) for key in handle.keys()}  # noqa: SIM118  # safe_open is no dict
             metadata = handle.metadata() or {}
     except SafetensorError as error:
+        with open(source, "rb") as file:
+            head = file.read(4)
+        # torch.save writes a zip archive (before torch 1.6, a bare pickle)
+        torch_file = head == b"PK\x03\x04" or head[:1] == b"\x80"
+        hint = f"; it is a torch.save file. {safetensors_conversion(source)}" if torch_file else ""
         raise GenbenchError(
-            f"checkpoint {source} is not a valid safetensors file: {error}"
+            f"checkpoint {source} is not a valid safetensors file: {error}{hint}"
         ) from error
     return tensors, json.loads(metadata.get(CONFIG_KEY, "{}"))
 
