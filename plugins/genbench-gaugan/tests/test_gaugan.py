@@ -27,7 +27,7 @@ def test_model_conforms(name: str) -> None:
     assert_model_conforms(name)
 
 
-@pytest.mark.slow  # ~8 CPU-s: two generators (and an encoder) per step
+@pytest.mark.slow  # ~8 CPU-s: a SPADE generator, its style encoder and two discriminators
 def test_training_steps_lower_the_losses_on_a_fixed_batch() -> None:
     torch.manual_seed(0)
     losses = losses_on_a_fixed_batch(GauGANTrainer("gaugan.shapes", RECIPE, "cpu"))
