@@ -144,14 +144,20 @@ def _swap_folder(new: Path, target: Path) -> None:
 
 def check_writable(path: str | os.PathLike[str], what: str, *, folder: bool = True) -> Path:
     """Raise a ``GenbenchError`` unless ``path`` can be written: a folder in which a file can
-    be created (made if missing), or with ``folder=False`` a file that is no folder, in such
-    a folder. Checked before the work, so that minutes of computing are not lost to it."""
+    be created, or with ``folder=False`` a file that is no folder, in such a folder. Checked
+    before the work, so that minutes of computing are not lost to it; a missing folder is
+    not made here (a run stopped by a later check leaves nothing behind): the probe file is
+    created in its nearest existing parent."""
     place = Path(path)
     if place.exists() and place.is_dir() != folder:
         kind = "a file, not a folder" if folder else "a folder, not a file"
         raise GenbenchError(f"{what} {place} is {kind}; give another path")
     parent = place if folder else place.parent
+    existing = parent.absolute()
+    while not existing.exists():
+        existing = existing.parent
     with _writing(place):
-        parent.mkdir(parents=True, exist_ok=True)
-        _new_file(parent / "write-check").unlink()
+        if not existing.is_dir():
+            parent.mkdir(parents=True, exist_ok=True)  # fails: a part of the path is a file
+        _new_file(existing / "write-check").unlink()
     return place

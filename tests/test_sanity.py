@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -96,3 +97,12 @@ def test_the_command_prints_and_writes_the_table(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "## digits" in result.output and (out / "sanity.csv").is_file()
     assert "identical sets" in (out / "README.md").read_text()
+
+
+@pytest.mark.parametrize("sigma", [0.5, 1.0, 2.5])
+def test_blur_is_scipys_gaussian_filter(sigma: float) -> None:
+    ndimage = pytest.importorskip("scipy.ndimage")  # a test-only reference
+    images = np.random.default_rng(0).integers(0, 256, (3, 3, 20, 20)).astype(np.uint8)
+    smooth = ndimage.gaussian_filter(images.astype(np.float64), sigma=(0, 0, sigma, sigma))
+    expected = np.clip(np.rint(smooth), 0, 255).astype(np.uint8)
+    np.testing.assert_array_equal(checks._blurred(images, sigma), expected)

@@ -1,6 +1,6 @@
 """GauGAN against pix2pix on the same semantic map → scene task, with intervals.
 
-    python plugins/genbench-gaugan/benchmarks/compare_with_pix2pix.py [--n 1000] [--seed 0]
+    python benchmarks/compare_gaugan_pix2pix.py [--n 1000] [--seed 0]
 
 Both models translate the first ``n`` held-out semantic maps of shapes with the run seeds
 ``genbench run --seed SEED`` uses (so the point values equal the leaderboard's). Printed:
