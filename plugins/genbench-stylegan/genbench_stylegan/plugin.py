@@ -19,7 +19,7 @@ ARCHITECTURE = {
     "resolution": 32,
 }
 
-SHA256 = "f5ef045302a5a938eb5380d17fd00c2e244923ec32eb6452ee3eebf1ef2a0b88"
+SHA256 = "f43d68061c8a40267713c0344a59e5edb44402c2ccf1269ba44bde41d788e544"
 
 PAPER = "https://arxiv.org/abs/1812.04948"
 

@@ -17,11 +17,11 @@ class TestStyleGAN(GANFamilyChecks):
     build = staticmethod(build)
     # sha256 of the uint8 samples of genbench_gankit.checks.sample_digest, pinned at release
     pinned_samples: ClassVar[dict[str, str]] = {
-        "stylegan.shapes": "27bca8ddf4d561c5606ee769969f5d83d74fc9aa08366bb79c49f4ce1434e828",
+        "stylegan.shapes": "6be2115fd570c783d26fcb03e1640b806d7692eb578deeb63cb9e001d8db8df8",
         "stylegan.shapes-psi0.7": (
-            "2eb05771dea6c67ddd3459f94b54af985744b03e47559837ffe343711764d935"
+            "c364a1c345a1e437b17a1ed606de0ded4588aaa1c1dc483e7e44ec9b8f5c236d"
         ),
         "stylegan.shapes-psi0.5": (
-            "e7f917fd5357946a82c6fb9a3e6a37f45b3d1cf6ecc51f35b913cb942b044926"
+            "7c172a01eddfd3375a0dfb9a4a951fa8456dbc2b5daff1f1c23eb54e3e90660c"
         ),
     }
