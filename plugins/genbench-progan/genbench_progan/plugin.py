@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from genbench_gankit.recipe import karras_recipe
 from genbench_gankit.registration import GANModel, register_gan_models
 
 import genbench
-from genbench_progan.train import build, generator, progan_recipe
+from genbench_progan.train import build, generator
 
 PAPER = "https://arxiv.org/abs/1710.10196"
 
@@ -24,7 +25,7 @@ MODELS = (
             "channels": 3,
             "resolution": 32,
         },
-        recipe=progan_recipe(steps=16000, growth_phase=1000),
+        recipe=karras_recipe(steps=16000, growth_phase=1000),
         sha256="178f909fdc3a6320b52fe7323f2a6fbe11aa79dbcc3fe83f1338b26c7de0088b",
         paper=PAPER,
         description="Progressive GAN on 32×32 shapes: growing 4→8→16→32 with fade-in, "
@@ -41,7 +42,7 @@ MODELS = (
             "channels": 1,
             "resolution": 16,
         },
-        recipe=progan_recipe(steps=14000, growth_phase=1000),
+        recipe=karras_recipe(steps=14000, growth_phase=1000),
         sha256="5bfd163041d1024aff02389117b57d16ebee9b5ade424e9f0c03fd686944bf8f",
         paper=PAPER,
         description="Progressive GAN on 16×16 digits: growing 4→8→16 with fade-in, "

@@ -1,42 +1,17 @@
-"""Progressive GAN's recipe (Karras et al. 2018, §3, §4, appendix A.1), on this CPU's scale.
+"""How Progressive GAN trains (Karras et al. 2018, §3, §4, appendix A.1), on this CPU's scale.
 
-WGAN-GP loss with λ = 10 and one critic step per generator step, plus the drift term
-ε_drift · E[D(x)²] with ε_drift = 0.001 that keeps the critic's scores from wandering;
-Adam(lr 0.001, β = (0, 0.99)) on equalized-learning-rate layers; an EMA of the generator
-(decay 0.999) is what is scored and shipped. Growing 4 → 8 → … → the full resolution:
-``growth_phase`` iterations of stable training at each lower resolution and as many of
-fade-in for each new one (the paper: 800k images each), then the rest at full resolution.
-The paper's networks have 512 channels at low resolutions; these have 16–64, and a
-minibatch of 16 (the paper uses 16 at high resolutions). The validation FID picks the best
-checkpoint among those at full resolution.
+The loss, optimiser and EMA are ``genbench_gankit.recipe.karras_recipe``'s (WGAN-GP with
+the drift term, Adam(0.001, β = (0, 0.99)), EMA 0.999). Growing 4 → 8 → … → the full
+resolution: ``growth_phase`` iterations of stable training at each lower resolution and as
+many of fade-in for each new one (the paper: 800k images each), then the rest at full
+resolution. The paper's networks have 512 channels at low resolutions; these have 16–64.
+The validation FID picks the best checkpoint among those at full resolution.
 """
 
 from __future__ import annotations
 
-from genbench_gankit.recipe import GANNetworks, GANRecipe
+from genbench_gankit.recipe import GANNetworks
 from genbench_gankit.registration import GANModel, LazyNetwork
-
-
-def progan_recipe(steps: int, growth_phase: int) -> GANRecipe:
-    """The recipe above for a run of ``steps`` iterations."""
-    return GANRecipe(
-        loss="wasserstein",
-        batch_size=16,
-        discriminator_steps=1,
-        optimizer="adam",
-        lr_generator=1e-3,
-        lr_discriminator=1e-3,
-        betas=(0.0, 0.99),
-        gradient_penalty=10.0,
-        drift=1e-3,
-        ema_decay=0.999,
-        growth_phase=growth_phase,
-        steps=steps,
-        eval_every=500,
-        sample_every=1000,
-        checkpoint_every=250,
-    )
-
 
 # generator(**architecture): the untrained network that shipped weights are loaded into
 generator = LazyNetwork("genbench_progan.model:Generator")
