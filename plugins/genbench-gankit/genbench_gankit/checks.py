@@ -42,15 +42,18 @@ def discriminator_losses(
     """
     import torch
 
-    from genbench.train import RealBatches
+    from genbench.train import to_unit_range
     from genbench_gankit.trainer import GANTrainer
 
     torch.manual_seed(0)  # the initialisation
     networks = build()
     torch.manual_seed(0)  # dropout inside the discriminator
     trainer = GANTrainer(networks, recipe)
-    split = get_registry().datasets.get(dataset).reference_split
-    real, labels = RealBatches(dataset, split, recipe.batch_size, seed=0, device="cpu").batch(0)
+    spec = get_registry().datasets.get(dataset)
+    # the first images of the split: reading them renders or loads no more than that
+    data, first = spec.load(spec.reference_split), range(recipe.batch_size)
+    real = to_unit_range(torch.from_numpy(data.read("image", first)))
+    labels = torch.from_numpy(data.read("label", first)) if "label" in data.fields else None
     if networks.growth is not None:
         stage = networks.growth.stage(1)
         networks.growth.enter(stage)

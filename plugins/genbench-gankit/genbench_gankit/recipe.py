@@ -63,6 +63,36 @@ class GANRecipe:
         return dataclasses.asdict(self)
 
 
+def karras_recipe(steps: int, growth_phase: int = 0) -> GANRecipe:
+    """Progressive GAN's recipe (Karras et al. 2018, §4 and appendix A.1), which StyleGAN
+    keeps for CelebA-HQ, on this CPU's scale.
+
+    WGAN-GP with λ = 10 and one critic step per generator step, plus the drift term
+    ε_drift · E[D(x)²] with ε_drift = 0.001 that keeps the critic's scores from wandering;
+    Adam(lr 0.001, β = (0, 0.99)) on equalized-learning-rate layers; an EMA of the
+    generator (decay 0.999) is what is scored and shipped, the best of the validation FIDs
+    taken every 500 iterations. Minibatch 16 (the paper's at high resolutions).
+    ``growth_phase`` > 0 grows the networks (see ``genbench_gankit.growth``).
+    """
+    return GANRecipe(
+        loss="wasserstein",
+        batch_size=16,
+        discriminator_steps=1,
+        optimizer="adam",
+        lr_generator=1e-3,
+        lr_discriminator=1e-3,
+        betas=(0.0, 0.99),
+        gradient_penalty=10.0,
+        drift=1e-3,
+        ema_decay=0.999,
+        growth_phase=growth_phase,
+        steps=steps,
+        eval_every=500,
+        sample_every=1000,
+        checkpoint_every=250,
+    )
+
+
 @dataclass
 class GANNetworks:
     """What a family plugin builds: both networks and how to rebuild the generator.

@@ -56,7 +56,7 @@ SHAPES = Network(
     resolution=32,
     channels=3,
     num_classes=9,
-    weights=_weights("shapes", "0" * 64),
+    weights=_weights("shapes", "73982910503fecff7a0eac2a352d6a2b382c60223d466513c6036a0865316d1f"),
     recipe={
         "steps": 3000,
         "batch_size": 64,

@@ -1,0 +1,1 @@
+"""genbench plugin: Progressive GAN (Karras, Aila, Laine and Lehtinen 2018)."""

@@ -1,0 +1,1 @@
+"""genbench plugin: StyleGAN (Karras, Laine and Aila 2019)."""
