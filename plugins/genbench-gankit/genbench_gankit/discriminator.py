@@ -45,6 +45,10 @@ class ProgressiveDiscriminator(nn.Module):
     ``widths`` maps each resolution (4, 8, …, ``resolution``) to its feature channels.
     """
 
+    # buffers: the stage an EMA copy and a saved file carry along
+    stage_resolution: torch.Tensor
+    stage_alpha: torch.Tensor
+
     def __init__(
         self,
         widths: Mapping[int, int],

@@ -44,6 +44,10 @@ class Generator(nn.Module):
     ``widths`` maps each resolution (as a string: JSON keys) to its feature channels.
     """
 
+    # buffers: the stage an EMA copy and a saved file carry along
+    stage_resolution: torch.Tensor
+    stage_alpha: torch.Tensor
+
     def __init__(
         self, latent_dim: int, widths: Mapping[str, int], channels: int, resolution: int
     ) -> None:

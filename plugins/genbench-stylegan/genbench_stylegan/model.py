@@ -120,6 +120,8 @@ class Generator(nn.Module):
     ``psi`` is the truncation (a sampling setting, not saved with the weights).
     """
 
+    w_average: torch.Tensor  # a buffer: w̄, tracked while training
+
     def __init__(
         self,
         latent_dim: int,

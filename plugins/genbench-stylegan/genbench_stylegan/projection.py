@@ -107,10 +107,12 @@ class Study:
 
 def style_generator(model: str, device: str = "cpu") -> Generator:
     """The trained network of a registered ``stylegan.*`` row."""
-    generator = get_registry().models.get(model).load(device).generator
-    if not hasattr(generator, "synthesis"):
+    from genbench_stylegan.model import Generator
+
+    network = getattr(get_registry().models.get(model).load(device), "generator", None)
+    if not isinstance(network, Generator):
         raise GenbenchError(f"model {model!r} is not a style-based generator; use stylegan.*")
-    return generator
+    return network
 
 
 def latent_space_study(
