@@ -89,6 +89,7 @@ from genbench.cli.weights_cmd import weights_option
     default=DEFAULT_TIMEOUT,
     show_default=True,
     envvar="GENBENCH_TIMEOUT",
+    metavar="SECONDS",
     help="Stop a model after this many seconds without a loaded model or sampled batch; its row"
     " says it timed out (0: never). Also GENBENCH_TIMEOUT.",
 )
