@@ -4,7 +4,9 @@ Determinism across batch sizes and processes: samples are numbered 0..n-1 and th
 extractor always sees the same fixed chunks of ``FEATURE_CHUNK`` consecutive indices, so
 its floating-point results cannot depend on ``--batch-size`` or on the number of
 processes (which are given whole chunks). Images are kept only when a metric consumes
-them, plus the first ``GRID_SIZE`` for the sample grid.
+them, plus the first ``GRID_SIZE`` for the sample grid. The model's side of that contract
+(sample i depends only on its seed and condition) is checked by drawing a few of the grid's
+samples again in a batch of their own (``seed_contract_problem``).
 """
 
 from __future__ import annotations
@@ -215,8 +217,8 @@ def redraw_gap(
     kept = sorted(shard.grid)
     if not kept:
         return [], 0.0
-    picks = list(dict.fromkeys(kept[(len(kept) - 1) * k // 3] for k in (3, 2, 1, 0)))
-    picks = picks[:SEED_CHECK_SIZE]
+    last = SEED_CHECK_SIZE - 1  # the last kept, evenly spaced others, the first
+    picks = list(dict.fromkeys(kept[(len(kept) - 1) * k // last] for k in range(last, -1, -1)))
     images = draw(generator, conditions.request(picks), device=device, precision=precision)
     check_output(conditions.model, images, len(picks))
     again = images.cpu().numpy().astype(np.int16)
