@@ -1,7 +1,9 @@
-"""Peak memory of `genbench score`: many small images, and a few very large ones.
+"""Peak memory of `genbench score` (many small images, a few very large ones) and of
+`genbench run` as --n-samples grows.
 
     nice python benchmarks/bench_memory.py [--images 50000] [--side 8000] [--large 3]
     python benchmarks/bench_memory.py --genbench-path /tmp/old   # another checkout
+    python benchmarks/bench_memory.py --cases run --n-samples 1000,10000,50000
 
 Each measurement is one `genbench score` process; its peak resident memory (ru_maxrss) is
 read from ``os.wait4``. Cases:
@@ -14,6 +16,9 @@ read from ``os.wait4``. Cases:
   ``shapes-cnn`` space (a real net), and in a stand-in space of Inception's output width
   (2048 features + 1008 logits from a fixed random projection, so that 2 × 50,000 rows cost
   what they cost with Inception without hours of CPU Inception; labelled ``wide``).
+- ``run``: `genbench run` of ``baseline.noise-shapes`` (cheap samples) in the ``wide``
+  space with FID and no bootstrap, at each ``--n-samples``: what grows with n is the
+  features the run must keep (3056 float32 per sample, 12 KB) and what the harness adds.
 
 ``--genbench-path`` puts another genbench checkout first on the child's PYTHONPATH, to
 measure the code before a change the same way. One thread per process.
@@ -52,9 +57,11 @@ class Wide(torch.nn.Module):
     def forward(self, images):
         return self.embed(self.prepare(images))
 
-genbench.get_registry().feature_extractors.add(genbench.FeatureExtractorSpec(
+from genbench.registry import PluginRecord
+spec = genbench.FeatureExtractorSpec(
     name="wide", outputs={"features": 2048, "logits": 1008}, load=lambda device, **_: Wide(),
-    resize_modes=("none",)))
+    resize_modes=("none",))
+genbench.get_registry().add("feature_extractor", spec, PluginRecord("bench", "0", "bench"))
 main(sys.argv[1:])
 """
 
@@ -106,14 +113,12 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=3)
     parser.add_argument("--side", type=int, default=8000)
     parser.add_argument("--cases", default="floor,large,many")
+    parser.add_argument("--n-samples", default="1000,10000,50000", help="for the run case")
     parser.add_argument("--genbench-path", default=None)
     args = parser.parse_args()
     cases = set(args.cases.split(","))
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         work = Path(tmp)
-        from genbench.features.calibration import install_random_inception
-
-        inception = install_random_inception(work / "torch-home")
         env = dict(os.environ, GENBENCH_HOME=str(work / "home"), GENBENCH_OFFLINE="1")
         env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
         if args.genbench_path:
@@ -121,7 +126,12 @@ def main() -> None:
                 filter(None, [args.genbench_path, env.get("PYTHONPATH")])
             )
         common = ["--no-progress", "--device", "cpu", "--workers", "2"]
-        fid = ["--features", "inception-v3-fid", "--weights", f"inception-v3-fid={inception}"]
+        if cases & {"floor", "large"}:
+            sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
+            from calibration import install_random_inception
+
+            inception = install_random_inception(work / "torch-home")
+            fid = ["--features", "inception-v3-fid", "--weights", f"inception-v3-fid={inception}"]
         results = []
         if "floor" in cases:
             small = write_large(work / "floor", 2, 32)
@@ -146,6 +156,17 @@ def main() -> None:
                 command = ["score", str(folder), str(array), "--features", features, *common]
                 results.append((label, peak_mib(command, env)))
                 print(f"{label:60s} {results[-1][1]:8.0f} MiB", flush=True)
+        if "run" in cases:
+            for n in map(int, args.n_samples.split(",")):
+                label = f"run: --n-samples {n}, baseline.noise-shapes, wide"
+                command = [
+                    *("run", "--models", "baseline.noise-shapes", "--features", "wide"),
+                    *("--metrics", "fid", "--bootstrap", "0", "--n-samples", str(n)),
+                    *("--out", str(work / f"run-{n}"), "--device", "cpu", "--no-progress"),
+                ]
+                results.append((label, peak_mib(command, env)))
+                kept = n * (2048 + 1008) * 4 / 2**20
+                print(f"{label:60s} {results[-1][1]:8.0f} MiB (features {kept:.0f} MiB)")
     print(f"\ngenbench from: {args.genbench_path or 'the installed checkout'}; 1 thread")
     for label, mib in results:
         print(f"{label:60s} {mib:8.0f} MiB")

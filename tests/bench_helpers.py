@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +47,17 @@ def cli(*args: str) -> Result:
 
     return CliRunner().invoke(
         build_cli(), [*args, "--no-progress"] if args[0] == "run" else list(args)
+    )
+
+
+def run_process(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``genbench ARGS --no-progress`` in a process of its own (``--isolate``, signals)."""
+    return subprocess.run(
+        [PYTHON, "-m", "genbench", *args, "--no-progress"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
 
 

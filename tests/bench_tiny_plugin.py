@@ -93,6 +93,19 @@ class Generator:
             os.kill(os.getpid(), signal.SIGKILL)
         if self.kind in ("sample-error", "crash"):
             raise RuntimeError("the tiny generator broke on purpose")
+        if self.kind == "exit":
+            raise SystemExit(0)
+        if self.kind == "interrupt" and os.environ.get("TINY_ALLOW_INTERRUPT") == "1":
+            raise KeyboardInterrupt
+        if self.kind in ("hang", "swallow") and os.environ.get("TINY_ALLOW_HANG") == "1":
+            try:
+                time.sleep(3600)
+            except BaseException:  # a plugin that hides the watchdog's stop
+                if self.kind == "hang":
+                    raise
+        if self.kind == "batchy":  # the contract broken: noise per batch, from its first seed
+            generator = torch.Generator().manual_seed(request.seeds[0])
+            base = torch.rand(n, 1, SIZE, SIZE, generator=generator) * 80
         if self.kind == "cond":
             corner = torch.zeros(n, 1, SIZE, SIZE)
             for i, label in enumerate(request.labels):
@@ -127,6 +140,8 @@ def _loader(kind: str):
     def load(device):
         if kind == "load-error":
             raise FileNotFoundError("tiny weights are missing on purpose")
+        if kind == "exit-load":
+            raise SystemExit("the tiny plugin ends the program on purpose")
         return Generator(kind)
 
     return load
@@ -319,3 +334,10 @@ def genbench_register_models(register):
     ):
         register(_model(f"broken.{kind}", kind))
     register(_model("crash.kill", "crash"))
+    # Faults of issue #20: ending or hanging the run, and breaking the seed contract.
+    register(_model("exit.load", "exit-load"))
+    register(_model("exit.sample", "exit"))
+    register(_model("hang.sample", "hang"))
+    register(_model("hang.swallowed", "swallow"))
+    register(_model("user.interrupt", "interrupt"))
+    register(_model("batchy.noise", "batchy"))

@@ -128,8 +128,8 @@ def _chunks_seen(
         precision="fp32",
         keep_images=False,
     )
-    assert shard.indices == [i for chunk in mine for i in chunk]
-    assert len(shard.features["features"]) == len(shard.indices)
+    assert shard.chunks == mine
+    assert len(shard.features["features"]) == sum(len(chunk) for chunk in mine)
     return set(spy.chunks)
 
 

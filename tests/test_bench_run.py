@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # the harness tests' helpers (importlib mode)
-from bench_helpers import PYTHON, cli, install_tiny, rows
+from bench_helpers import PYTHON, cli, install_tiny, rows, run_process
 
 GOOD = "tiny.good,tiny.cond,tiny.pix,tiny.cycle,tiny.text"
 METRICS = "tiny-mean,tiny-acc,tiny-pixel,tiny-prompt,tiny-nn"
@@ -159,36 +159,34 @@ def test_resume_skips_finished_rows_and_retries_failed_ones(env, tmp_path: Path)
     assert sorted(unchanged) == sorted(n for n in mtimes if not n.startswith("broken"))
 
 
-def test_isolate_survives_a_killed_model(env, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("model", "allow", "options", "expected"),
+    [
+        ("crash.kill", "TINY_ALLOW_CRASH", (), "killed by SIGKILL"),
+        pytest.param(  # three processes import torch: about 15 s on two shared cores
+            "hang.sample",
+            "TINY_ALLOW_HANG",
+            ("--timeout", "2"),
+            "timed out: no progress (a loaded model or a sampled batch) for 2 s (--timeout); "
+            "raise --timeout for a model this slow, or look for the call that hangs; "
+            "the isolated worker was killed",
+            marks=pytest.mark.slow,
+        ),
+    ],
+)
+def test_isolate_survives_a_killed_or_hung_model(
+    env, tmp_path: Path, model: str, allow: str, options: tuple[str, ...], expected: str
+) -> None:
     out = tmp_path / "run"
-    env = {**env, "TINY_ALLOW_CRASH": "1"}
-    proc = subprocess.run(
-        [
-            PYTHON,
-            "-m",
-            "genbench",
-            "run",
-            "--models",
-            "tiny.good,crash.kill",
-            "--metrics",
-            "tiny-mean",
-            "--out",
-            str(out),
-            "--isolate",
-            "--no-progress",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
+    proc = run_process(
+        {**env, allow: "1"},
+        *("run", "--models", f"tiny.good,{model}", "--metrics", "tiny-mean"),
+        *("--out", str(out), "--isolate", *options),
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     found = rows(out)
     assert found["tiny.good"]["status"] == "ok"
-    assert (
-        "killed by SIGKILL" in found["crash.kill"]["error"]
-        and "crash.kill" in found["crash.kill"]["error"]
-    )
+    assert expected in found[model]["error"] and f"'{model}'" in found[model]["error"]
 
 
 def test_sigkill_leaves_valid_files_and_resume_finishes(env, tmp_path: Path) -> None:

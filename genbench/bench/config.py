@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from genbench.bench.watchdog import DEFAULT_TIMEOUT
 from genbench.errors import GenbenchError
 
 PRECISIONS = ("fp32", "bf16", "fp16")
@@ -14,9 +15,10 @@ PRECISIONS = ("fp32", "bf16", "fp16")
 @dataclass(frozen=True)
 class RunConfig:
     """The options of one run. ``None`` means: take the default of the model, its dataset
-    or its task. ``batch_size``, ``device``, ``out``, ``resume`` and ``isolate`` change how
-    the work is done, never the results. ``seeds``: one independent sample set per seed, the
-    row holds their mean; ``bootstrap``: resamples of each row's intervals (0: none).
+    or its task. ``batch_size``, ``device``, ``out``, ``resume``, ``isolate`` and
+    ``timeout`` (``genbench.bench.watchdog``) change how the work is done, never the
+    results. ``seeds``: one independent sample set per seed, the row holds their mean;
+    ``bootstrap``: resamples of each row's intervals (0: none).
     """
 
     models: str = "all"
@@ -36,6 +38,7 @@ class RunConfig:
     resume: bool = False
     isolate: bool = False
     progress: bool = True
+    timeout: float = DEFAULT_TIMEOUT
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -1,9 +1,12 @@
 """Benchmarking one model: load, sample, extract, score, and turn it all into a row.
 
-Nothing a model does can end the run: a failure to load, an exception while sampling, an
-output of the wrong dtype, shape or channels, flat or identical images, a metric that
-raises — each becomes a row with ``status=error`` and a message naming the model and its
-plugin. Under torchrun every rank samples its chunks; rank 0 gathers and scores.
+Nothing a model does can end the run: a failure to load, an exception while sampling
+(``SystemExit`` included), no progress for ``--timeout`` seconds, an output of the wrong
+dtype, shape or channels, flat or identical images, a metric that raises — each becomes a
+row with ``status=error`` and a message naming the model and its plugin; Ctrl-C still stops
+the run, keeping the rows already written. Samples that change when drawn again in another
+batch are kept, with a warning in the row. Under torchrun every rank samples its chunks;
+rank 0 gathers and scores.
 """
 
 from __future__ import annotations
@@ -16,9 +19,17 @@ from typing import Any
 
 from genbench.bench.conditions import Conditions
 from genbench.bench.plan import TRANSLATION, Group, Job
-from genbench.bench.sampling import GRID_SIZE, OutputMonitor, Shard, chunk_ranges, sample_shard
+from genbench.bench.sampling import (
+    GRID_SIZE,
+    OutputMonitor,
+    Shard,
+    chunk_ranges,
+    sample_shard,
+    seed_contract_problem,
+)
 from genbench.bench.schema import META_COLUMNS, SCHEMA
 from genbench.bench.timing import Stopwatch
+from genbench.bench.watchdog import ModelTimeout, Watchdog
 from genbench.distributed import World
 from genbench.errors import GenbenchError
 from genbench.spec import MetricInputs, ModelSpec
@@ -32,6 +43,11 @@ class Reference:
     real: dict[str, Any] | None = None
     train: dict[str, Any] | None = None
     error: str | None = None
+
+
+# What a plugin's code may raise that ends only its own row: a plugin must not end genbench
+# (SystemExit) nor hang it (ModelTimeout); KeyboardInterrupt still stops the run.
+FAULTS = (Exception, SystemExit, ModelTimeout)
 
 
 def describe(error: BaseException) -> str:
@@ -54,7 +70,7 @@ def load_reference(group: Group, jobs: list[Job], device: str, world: World) -> 
                 reference.train = (
                     reference.real if same else _real_features(group, reference.extractor, "train")
                 )
-    except Exception as error:  # reported in the rows of every model of the group
+    except (Exception, SystemExit) as error:  # reported in the rows of every model of the group
         where = f"feature extractor {group.features.name!r} (plugin {group.features.plugin})"
         reference.error = (
             f"{where} on {group.dataset.name}/{group.split}[{group.field}]: {describe(error)}"
@@ -80,13 +96,21 @@ class JobRunner:
     """Runs jobs of one run: same device, batch size, world and output folder."""
 
     def __init__(
-        self, *, device: str, batch_size: int, world: World, out: Path, progress: bool
+        self,
+        *,
+        device: str,
+        batch_size: int,
+        world: World,
+        out: Path,
+        progress: bool,
+        watchdog: Watchdog | None = None,
     ) -> None:
         self.device = device
         self.batch_size = batch_size
         self.world = world
         self.out = out
         self.progress = progress and world.main
+        self.watchdog = watchdog or Watchdog(0)
 
     def run(self, job: Job, reference: Reference) -> dict[str, Any] | None:
         """The row of ``job`` on rank 0 (None on other ranks); never raises for model faults.
@@ -108,7 +132,9 @@ class JobRunner:
             single = job.for_seed(seed)
             shard = Shard(error=error)
             if shard.error is None:
-                shard = self._sample(single, generator, reference)
+                shard = self._sample(single, generator, reference, check=seed == job.seeds[0])
+            if shard.warning:
+                row["warnings"] = shard.warning
             shards: list[Shard] = self.world.gather(shard)
             sampling_s += max(s.sampling_s for s in shards)
             features_s += max(s.features_s for s in shards)
@@ -146,7 +172,7 @@ class JobRunner:
     def _load(self, job: Job, watch: Stopwatch) -> tuple[Any, str | None]:
         """The model's generator, or why it could not be loaded."""
         try:
-            with watch("load"):
+            with watch("load"), self.watchdog.watching():
                 generator = job.model.load(self.device)
             if not callable(getattr(generator, "sample", None)):
                 raise GenbenchError(
@@ -156,16 +182,27 @@ class JobRunner:
         except AssertionError as error:  # the conformance kit's message names model and plugin
             self._log(job, error)
             return None, str(error)
-        except Exception as error:
+        except FAULTS as error:
             self._log(job, error)
-            return None, f"{self._where(job)}: load failed: {describe(error)}"
+            return None, self._failed(job, "load", error)
 
-    def _sample(self, job: Job, generator: Any, reference: Reference) -> Shard:
-        """Sample this rank's chunks of a one-seed job; a failure is put in the shard."""
+    def _failed(self, job: Job, stage: str, error: BaseException) -> str:
+        if isinstance(error, ModelTimeout):
+            return f"{self._where(job)}: {stage} {error}"
+        return f"{self._where(job)}: {stage} failed: {describe(error)}"
+
+    def _sample(self, job: Job, generator: Any, reference: Reference, *, check: bool) -> Shard:
+        """Sample this rank's chunks of a one-seed job; a failure is put in the shard. With
+        ``check``, rank 0 then draws a few samples again in another batch (the seed contract)."""
         try:
             chunks = self.world.shard(chunk_ranges(job.n_samples))
             keep = any("images" in m.consumes for m in job.metrics)
-            with self._bar(job) as bar:
+            with self._bar(job) as bar, self.watchdog.watching():
+
+                def on_batch(n: int) -> None:
+                    bar.update(n)
+                    self.watchdog.beat()
+
                 shard = sample_shard(
                     Conditions(job),
                     generator,
@@ -175,25 +212,34 @@ class JobRunner:
                     device=self.device,
                     precision=job.precision,
                     keep_images=keep,
-                    progress=bar,
+                    on_batch=on_batch,
                 )
-            if job.task in TRANSLATION and self.world.main:
-                from genbench.bench.variations import sample_variations
+                if job.task in TRANSLATION and self.world.main:
+                    from genbench.bench.variations import sample_variations
 
-                shard.variations = sample_variations(
-                    Conditions(job),
-                    generator,
-                    reference.extractor,
-                    batch_size=self.batch_size,
-                    device=self.device,
-                )
+                    shard.variations = sample_variations(
+                        Conditions(job),
+                        generator,
+                        reference.extractor,
+                        batch_size=self.batch_size,
+                        device=self.device,
+                        on_batch=lambda n: self.watchdog.beat(),
+                    )
+                if check and self.world.main:
+                    shard.warning = seed_contract_problem(
+                        Conditions(job),
+                        generator,
+                        shard,
+                        device=self.device,
+                        precision=job.precision,
+                    )
             return shard
         except AssertionError as error:  # the conformance kit's message names model and plugin
             self._log(job, error)
             return Shard(error=str(error))
-        except Exception as error:
+        except FAULTS as error:
             self._log(job, error)
-            return Shard(error=f"{self._where(job)}: sampling failed: {describe(error)}")
+            return Shard(error=self._failed(job, "sampling", error))
 
     def _bar(self, job: Job) -> Any:
         from tqdm import tqdm
@@ -228,7 +274,9 @@ class JobRunner:
 
         from genbench.metrics.bootstrap import Resampling
 
-        indices = np.concatenate([np.asarray(s.indices, dtype=np.int64) for s in shards])
+        indices = np.concatenate(
+            [np.arange(c.start, c.stop, dtype=np.int64) for s in shards for c in s.chunks]
+        )
         order = np.argsort(indices, kind="stable")
         if not np.array_equal(indices[order], np.arange(job.n_samples)):
             got = f"{len(indices)} of {job.n_samples}"
@@ -236,8 +284,14 @@ class JobRunner:
         problem = OutputMonitor.merged([s.monitor for s in shards]).problem(job.n_samples)
         if problem:
             return [f"{self._where(job)}: {problem}"]
+        in_order = bool((order == np.arange(len(order))).all())
+
+        def merged(parts: list[np.ndarray]) -> np.ndarray:
+            """The shards' rows in index order; one process's rows are already (no copy)."""
+            return parts[0] if len(parts) == 1 and in_order else np.concatenate(parts)[order]
+
         fake = {
-            key: np.concatenate([s.features[key] for s in shards if key in s.features])[order]
+            key: merged([s.features[key] for s in shards if key in s.features])
             for key in shards[0].features
         }
         variations = shards[0].variations or {}
@@ -252,7 +306,7 @@ class JobRunner:
             real=reference.real or {},
             fake=fake,
             labels=conditions.labels(range(job.n_samples)),
-            images=np.concatenate(images)[order] if images else None,
+            images=merged(images) if images else None,
             targets=conditions.targets(range(job.n_samples)) if "targets" in consumes else None,
             prompts=conditions.prompts_of(range(job.n_samples)),
             train=reference.train or {},
@@ -274,7 +328,7 @@ class JobRunner:
                 if missing:
                     raise GenbenchError(f"returned no value for column(s) {', '.join(missing)}")
                 scores.update(values)
-            except Exception as error:
+            except (Exception, SystemExit) as error:
                 self._log(job, error)
                 where = f"metric {metric.name!r} (plugin {metric.plugin}) on {job.model.name!r}"
                 errors.append(f"{where}: {describe(error)}")

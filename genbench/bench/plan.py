@@ -462,7 +462,33 @@ def _plan_model(
         precision=config.precision,
         prompts=config.prompts if model.task == "text-to-image" else None,
     )
+    problems += _memory_problems(job)
     return _ModelPlan(job=job, problems=tuple(problems), omissions=omissions)
+
+
+def _memory_problems(job: Job) -> list[str]:
+    """Refuse a sample count whose features (and images, when a metric reads them) cannot
+    fit in this machine's memory, before any work: they are kept until the metrics run."""
+    import os
+
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows): nothing to compare
+        return []
+    per_sample = 4 * sum(job.group.features.outputs.values())
+    what = f"the {job.group.features.name} features"
+    if any("images" in m.consumes for m in job.metrics):
+        model = job.model
+        per_sample += model.channels * model.resolution * model.resolution
+        what += " and images"
+    if job.n_samples * per_sample <= memory:
+        return []
+    return [
+        f"--n-samples {job.n_samples}: {what} of that many samples take "
+        f"{job.n_samples * per_sample / 2**30:,.0f} GiB, more than this machine's "
+        f"{memory / 2**30:,.0f} GiB of memory (at most {memory // per_sample:,} samples fit); "
+        "lower --n-samples"
+    ]
 
 
 def _metrics_for(

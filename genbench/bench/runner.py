@@ -25,6 +25,7 @@ from genbench.bench.plan import Plan, make_plan
 from genbench.bench.schema import timestamp
 from genbench.bench.store import ResultStore, atomic_write
 from genbench.bench.timing import STAGES, Stopwatch
+from genbench.bench.watchdog import Watchdog
 from genbench.distributed import World, init_world, rank_device, shutdown
 from genbench.errors import GenbenchError
 
@@ -89,7 +90,12 @@ def _execute(
     done = store.finished(j.config_id for j in plan.jobs) if config.resume and world.main else set()
     done = world.broadcast(done)
     runner = JobRunner(
-        device=device, batch_size=config.batch_size, world=world, out=out, progress=config.progress
+        device=device,
+        batch_size=config.batch_size,
+        world=world,
+        out=out,
+        progress=config.progress,
+        watchdog=Watchdog(config.timeout),
     )
     for jobs in plan.groups().values():
         todo = [j for j in jobs if j.config_id not in done]
@@ -136,7 +142,7 @@ def _line(row: dict[str, Any]) -> str:
     if shown and isinstance(spread, float):
         shown += f", sd {spread:.3g} over seeds {row['seeds']}"
     speed = f"{row['images_per_s']:.1f} img/s" if row.get("images_per_s") else ""
-    caution = "  (metric warnings: see the 'warnings' column)" if row.get("warnings") else ""
+    caution = "  (warnings: see the 'warnings' column)" if row.get("warnings") else ""
     return f"  {row['model']}: {shown}  {speed}  ({row['wall_s']:.1f} s){caution}"
 
 

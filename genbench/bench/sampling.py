@@ -4,13 +4,16 @@ Determinism across batch sizes and processes: samples are numbered 0..n-1 and th
 extractor always sees the same fixed chunks of ``FEATURE_CHUNK`` consecutive indices, so
 its floating-point results cannot depend on ``--batch-size`` or on the number of
 processes (which are given whole chunks). Images are kept only when a metric consumes
-them, plus the first ``GRID_SIZE`` for the sample grid.
+them, plus the first ``GRID_SIZE`` for the sample grid. The model's side of that contract
+(sample i depends only on its seed and condition) is checked by drawing a few of the grid's
+samples again in a batch of their own (``seed_contract_problem``).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -91,7 +94,7 @@ class OutputMonitor:
 class Shard:
     """What one process made of its share of the samples (sent to rank 0)."""
 
-    indices: list[int] = field(default_factory=list)
+    chunks: list[range] = field(default_factory=list)
     features: dict[str, np.ndarray] = field(default_factory=dict)
     images: np.ndarray | None = None
     grid: dict[int, np.ndarray] = field(default_factory=dict)
@@ -100,6 +103,18 @@ class Shard:
     features_s: float = 0.0
     error: str | None = None
     variations: dict[str, np.ndarray] | None = None  # translation, rank 0 only
+    warning: str | None = None  # the seed contract's check, rank 0 only
+
+
+def draw(generator: Any, request: Any, *, device: str, precision: str) -> torch.Tensor:
+    """One call of the model's ``sample``, as every batch of the run is made."""
+    import torch
+
+    with torch.inference_mode(), autocast(device, precision):
+        images = generator.sample(request)
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+    return images
 
 
 def sample_shard(
@@ -112,28 +127,33 @@ def sample_shard(
     device: str,
     precision: str,
     keep_images: bool,
-    progress: Any = None,
+    on_batch: Callable[[int], None] | None = None,
 ) -> Shard:
-    """Sample the indices of ``chunks`` in batches and extract their features chunk by chunk."""
+    """Sample the indices of ``chunks`` in batches and extract their features chunk by chunk.
+
+    Memory is what the run must keep: features (and images when a metric reads them) go
+    into arrays of the shard's final length, filled as chunks finish; indices are drawn
+    from the chunks as batches need them, never listed."""
     import numpy as np
     import torch
 
+    from genbench.features.extractor import Stack
+
     spec = conditions.model
     watch = Stopwatch()
-    order = [i for chunk in chunks for i in chunk]
-    shard = Shard(indices=order)
-    outputs: dict[str, list[np.ndarray]] = {}
-    kept: list[np.ndarray] = []
+    total = sum(len(chunk) for chunk in chunks)
+    shard = Shard(chunks=list(chunks))
+    features = Stack(total)
+    kept: np.ndarray | None = None
     pending: list[torch.Tensor] = []
-    remaining = list(chunks)
-    cuda = device.startswith("cuda")
-    for start in range(0, len(order), batch_size):
-        indices = order[start : start + batch_size]
+    remaining = iter(chunks)
+    waiting = next(remaining, None)
+    order = itertools.chain.from_iterable(chunks)
+    done = 0
+    while indices := list(itertools.islice(order, batch_size)):
         request = conditions.request(indices)
-        with watch("sampling"), torch.inference_mode(), autocast(device, precision):
-            images = generator.sample(request)
-            if cuda:
-                torch.cuda.synchronize()
+        with watch("sampling"):
+            images = draw(generator, request, device=device, precision=precision)
         check_output(spec, images, len(indices))
         images = images.cpu()
         shard.monitor.update(images)
@@ -141,18 +161,65 @@ def sample_shard(
             if i < GRID_SIZE:
                 shard.grid[i] = image.numpy()
         if keep_images:
-            kept.append(images.numpy())
+            if kept is None:
+                kept = np.empty((total, *images.shape[1:]), np.uint8)
+            kept[done : done + len(images)] = images.numpy()
+        done += len(images)
         pending.append(images)
-        while remaining and sum(len(p) for p in pending) >= len(remaining[0]):
-            size = len(remaining.pop(0))
+        while waiting is not None and sum(len(p) for p in pending) >= len(waiting):
+            size = len(waiting)
+            waiting = next(remaining, None)
             batch = torch.cat(pending)
             pending = [batch[size:]] if len(batch) > size else []
             with watch("features"), torch.inference_mode():
-                for name, value in extractor(batch[:size].to(device)).items():
-                    outputs.setdefault(name, []).append(value.float().cpu().numpy())
-        if progress is not None:
-            progress.update(len(indices))
-    shard.features = {name: np.concatenate(parts) for name, parts in outputs.items()}
-    shard.images = np.concatenate(kept) if kept else None
+                features.add({k: v.float() for k, v in extractor(batch[:size].to(device)).items()})
+        if on_batch is not None:
+            on_batch(len(indices))
+    shard.features = features.arrays()
+    shard.images = kept
     shard.sampling_s, shard.features_s = watch.get("sampling"), watch.get("features")
     return shard
+
+
+# Samples drawn again in a batch of their own may differ by float rounding (a matmul's
+# blocking changes with the batch size) but not by more than this many grey levels on
+# average; a model that draws noise per batch or from the global RNG differs by tens.
+SEED_CHECK_TOLERANCE = 2.0
+SEED_CHECK_SIZE = 4
+
+
+def seed_contract_problem(
+    conditions: Conditions, generator: Any, shard: Shard, *, device: str, precision: str
+) -> str | None:
+    """Why the shard's samples break the seed contract, or None: sample i must depend only
+    on its seed and condition, or the metrics change with ``--batch-size``."""
+    picks, gap = redraw_gap(conditions, generator, shard, device=device, precision=precision)
+    if gap <= SEED_CHECK_TOLERANCE:
+        return None
+    return (
+        f"seed contract: samples {', '.join(map(str, picks))} drawn again in a batch of their "
+        f"own differ from the run's by {gap:.1f} grey levels on average; a sample must depend "
+        "only on its seed and condition (draw noise with genbench.seeding.PerSampleNoise), "
+        "else its metrics change with --batch-size"
+    )
+
+
+def redraw_gap(
+    conditions: Conditions, generator: Any, shard: Shard, *, device: str, precision: str
+) -> tuple[list[int], float]:
+    """Draw up to ``SEED_CHECK_SIZE`` of the shard's grid samples again, in one batch of
+    their own and in reverse order: which, and their mean absolute difference from the
+    run's in grey levels."""
+    import numpy as np
+
+    from genbench.contract import check_output
+
+    kept = sorted(shard.grid)
+    if not kept:
+        return [], 0.0
+    last = SEED_CHECK_SIZE - 1  # the last kept, evenly spaced others, the first
+    picks = list(dict.fromkeys(kept[(len(kept) - 1) * k // last] for k in range(last, -1, -1)))
+    images = draw(generator, conditions.request(picks), device=device, precision=precision)
+    check_output(conditions.model, images, len(picks))
+    again = images.cpu().numpy().astype(np.int16)
+    return picks, float(np.abs(again - np.stack([shard.grid[i] for i in picks])).mean())

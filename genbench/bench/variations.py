@@ -10,6 +10,7 @@ chunks the main samples use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from genbench.bench.conditions import Conditions
@@ -26,7 +27,13 @@ STREAM = 0x7A41  # keeps these seeds apart from the main samples' sample_seeds(s
 
 
 def sample_variations(
-    conditions: Conditions, generator: Any, extractor: Any, *, batch_size: int, device: str
+    conditions: Conditions,
+    generator: Any,
+    extractor: Any,
+    *,
+    batch_size: int,
+    device: str,
+    on_batch: Callable[[int], None] | None = None,
 ) -> dict[str, np.ndarray]:
     """``{"images": uint8 (M, K, C, H, W), "inputs": (M, ...), "targets": (M, ...)}`` plus
     each extractor output as (M, K, d)."""
@@ -52,6 +59,8 @@ def sample_variations(
             output = generator.sample(request)
         check_output(job.model, output, len(batch))
         images.append(output.cpu())
+        if on_batch is not None:
+            on_batch(len(batch))
     everything = torch.cat(images)
     outputs: dict[str, list[np.ndarray]] = {}
     for start in range(0, len(everything), FEATURE_CHUNK):

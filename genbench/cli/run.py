@@ -7,6 +7,7 @@ import sys
 import click
 
 from genbench.bench.config import PRECISIONS, RunConfig
+from genbench.bench.watchdog import DEFAULT_TIMEOUT
 from genbench.cli.weights_cmd import weights_option
 
 
@@ -81,6 +82,16 @@ from genbench.cli.weights_cmd import weights_option
 )
 @click.option(
     "--isolate", is_flag=True, help="Run each model in its own process (survives crashes)."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    envvar="GENBENCH_TIMEOUT",
+    metavar="SECONDS",
+    help="Stop a model after this many seconds without a loaded model or sampled batch; its row"
+    " says it timed out (0: never). Also GENBENCH_TIMEOUT.",
 )
 @click.option("--no-progress", is_flag=True, help="No progress bars.")
 @weights_option

@@ -133,7 +133,7 @@ class Extractor:
         as float32 numpy arrays (written in place when ``total`` gives their count)."""
         from tqdm import tqdm
 
-        collected = _Stack(total)
+        collected = Stack(total)
         bar = tqdm(total=total, desc=desc or self.name, unit="img", disable=not progress)
         with bar:
             for chunk in self.chunks(batches):
@@ -144,7 +144,7 @@ class Extractor:
         return collected.arrays()
 
 
-class _Stack:
+class Stack:
     """Rows of every output, appended chunk by chunk. With the final count known they go
     straight into arrays of that length: no list of parts and no concatenated copy beside
     it (at 50,000 Inception images the two held 1.2 GB instead of 0.6 GB)."""
