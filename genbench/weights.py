@@ -103,22 +103,41 @@ def set_overrides(pairs: Iterable[str] | Mapping[str, str | os.PathLike[str]]) -
     os.environ[OVERRIDES_ENV] = json.dumps({name: str(path) for name, path in parsed.items()})
 
 
-def check_override_names(pairs: Iterable[str]) -> None:
-    """Refuse ``--weights NAME=PATH`` whose NAME no weights file or feature net has: the file
-    would be ignored, and the run would use the registered weights while the user believes
-    it uses theirs."""
+def check_override_names(pairs: Iterable[str]) -> list[str]:
+    """``--weights NAME=PATH`` pairs with NAME made the weights' own name, so a model's name
+    (``ddpm.digits`` for ``ddpm-digits``) or a feature net's works too.
+
+    Refuses a NAME that no weights file, model or feature net has (the file would be ignored
+    while the user believes the run uses it), and a model that loads no weights file.
+    """
     from genbench.plugins import get_registry
 
-    names = set(known_weights()) | set(get_registry().feature_extractors.names())
+    registry = get_registry()
+    known = known_weights()
+    aliases = {name: name for name in known}
+    plugins = {}
+    for spec in (*registry.feature_extractors, *registry.models):
+        aliases.setdefault(spec.name, spec.weights.name if spec.weights else "")
+        plugins[spec.name] = spec.plugin
+    canonical = []
     for pair in pairs:
         name, value = _split_pair(pair)
-        if name not in names:
-            close = difflib.get_close_matches(name, sorted(names), n=3, cutoff=0.5)
+        if name not in aliases:
+            close = difflib.get_close_matches(name, sorted(aliases), n=3, cutoff=0.5)
             hint = f" Did you mean {', '.join(close)}?" if close else ""
             raise GenbenchError(
-                f"--weights {name}={value}: no weights are named {name!r}.{hint} See their"
-                " names with `genbench weights list`"
+                f"--weights {name}={value}: no weights, model or feature net is named"
+                f" {name!r}.{hint} See the weights' names with `genbench weights list`"
             )
+        if not aliases[name]:
+            raise GenbenchError(
+                f"--weights {name}={value}: {name!r} loads no weights file (plugin"
+                f" {plugins[name]}; a baseline or a model that builds its"
+                " own), so there is nothing to replace; benchmark another model's checkpoint"
+                " with --weights MODEL=PATH"
+            )
+        canonical.append(f"{aliases[name]}={value}")
+    return canonical
 
 
 def _split_pair(pair: str) -> tuple[str, str]:
@@ -171,6 +190,12 @@ def resolve(weights: Weights | str) -> Path:
         return _checked(spec, stored, "stored file")
     if spec.urls and not offline():
         return fetch(spec)
+    if spec.path:  # a plugin's own file: the store never had it
+        raise GenbenchError(
+            f"weights {spec.name!r}: the file its plugin ships, {spec.path}, is missing;"
+            f" reinstall the plugin, or pass your own checkpoint with"
+            f" `--weights {spec.name}=PATH` (`genbench train` writes one)"
+        )
     why = "GENBENCH_OFFLINE=1 is set" if spec.urls else "it has no download URL"
     raise GenbenchError(
         f"weights {spec.name!r} ({spec.filename}, sha256 {spec.sha256[:12]}…) are not in the"
