@@ -115,10 +115,12 @@ def check_override_names(pairs: Iterable[str]) -> list[str]:
     registry = get_registry()
     known = known_weights()
     aliases = {name: name for name in known}
-    plugins = {}
-    for spec in (*registry.feature_extractors, *registry.models):
-        aliases.setdefault(spec.name, spec.weights.name if spec.weights else "")
-        plugins[spec.name] = spec.plugin
+    plugins: dict[str, str] = {}
+    for net in registry.feature_extractors:  # one without a pinned file takes its own name
+        aliases.setdefault(net.name, net.weights.name if net.weights else net.name)
+    for model in registry.models:
+        aliases.setdefault(model.name, model.weights.name if model.weights else "")
+        plugins[model.name] = model.plugin
     canonical = []
     for pair in pairs:
         name, value = _split_pair(pair)
@@ -249,6 +251,29 @@ def fetch(weights: Weights | str) -> Path:
         except (OSError, GenbenchError) as error:
             failures.append(f"{url}: {error}")
     raise GenbenchError(f"could not fetch {spec.name!r}: " + "; ".join(failures))
+
+
+def non_reference(weights: Weights | None) -> str:
+    """A warning when ``weights`` resolve to another file than the registered one ("" if
+    not): numbers made with it are not comparable with anyone else's."""
+    if weights is None or weights.name not in _overrides:
+        return ""
+    sha = resolved_sha256(weights)
+    if sha == weights.sha256:
+        return ""
+    return (
+        f"non-reference weights: {weights.name} from {_overrides[weights.name]} (sha256"
+        f" {sha[:12]}…, the reference is {weights.sha256[:12]}…)"
+    )
+
+
+def space_name(name: str, weights: Weights | None) -> str:
+    """A feature space's name: the net's, with ``@`` and the sha256 prefix of its weights
+    when they are not the reference file, so such numbers never pass for the reference's."""
+    if non_reference(weights):
+        assert weights is not None
+        return f"{name}@{resolved_sha256(weights)[:8]}"
+    return name
 
 
 def status(weights: Weights) -> tuple[str, Path | None]:

@@ -180,11 +180,11 @@ class Job:
         ]
         if self.prompts:
             parts.append(f"--prompts {self.prompts}")
-        weights = self.model.weights
-        if self.weights_override() and weights is not None:
-            from genbench.weights import override
+        from genbench.weights import non_reference, override
 
-            parts.append(f"--weights {weights.name}={override(weights.name)}")
+        for weights in (self.model.weights, self.group.features.weights):
+            if weights is not None and non_reference(weights):
+                parts.append(f"--weights {weights.name}={override(weights.name)}")
         return " ".join(parts)
 
 
@@ -421,6 +421,15 @@ def _plan_model(
     )
     if features is None:
         return _ModelPlan(problems=(*problems, problem) if problem else tuple(problems))
+    trained_on = features.trained_on
+    if trained_on is not None and trained_on != (dataset.channels, dataset.resolution):
+        problems.append(
+            f"--features {features.name!r} was trained on {trained_on[0]}-channel"
+            f" {trained_on[1]}px images only, and dataset {dataset.name!r} holds"
+            f" {dataset.channels}-channel {dataset.resolution}px images: its features of them"
+            " would mean nothing; pass --features inception-v3-fid or a net made for them"
+        )
+        return _ModelPlan(problems=tuple(problems))
     resize = config.resize or features.resize_modes[0]
     if resize not in features.resize_modes:
         problems.append(
