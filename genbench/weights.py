@@ -168,6 +168,22 @@ def digest(path: Path) -> str:
     return _digests[key]
 
 
+def describe(weights: Weights) -> str:
+    """The expected file: its name, size, sha256 and where it is published."""
+    size = f", {weights.size:,} bytes" if weights.size else ""
+    where = f", published at {' or '.join(weights.urls)}" if weights.urls else ""
+    return f"{weights.filename}{size}, sha256 {weights.sha256}{where}"
+
+
+def remedy(weights: Weights) -> str:
+    """What a user who cannot download does: the same advice online and offline."""
+    return (
+        f"Copy that file onto this machine (e.g. from ~/.cache/torch/hub/checkpoints or"
+        f" another machine) and run `genbench weights import {weights.name} FILE`, or pass"
+        f" `--weights {weights.name}=FILE` to one command"
+    )
+
+
 def _checked(weights: Weights, path: Path, origin: str) -> Path:
     actual = digest(path)
     if actual != weights.sha256:
@@ -198,12 +214,13 @@ def resolve(weights: Weights | str) -> Path:
             f" reinstall the plugin, or pass your own checkpoint with"
             f" `--weights {spec.name}=PATH` (`genbench train` writes one)"
         )
+    if spec.urls and not offline():
+        return fetch(spec)  # its failure says the same as below
     why = "GENBENCH_OFFLINE=1 is set" if spec.urls else "it has no download URL"
+    online = f", or run `genbench weights fetch {spec.name}` online" if spec.urls else ""
     raise GenbenchError(
-        f"weights {spec.name!r} ({spec.filename}, sha256 {spec.sha256[:12]}…) are not in the"
-        f" store {stored.parent} and {why}. Provide them with `genbench weights fetch"
-        f" {spec.name}` or `genbench weights import {spec.name} PATH`, or pass"
-        f" `--weights {spec.name}=PATH`"
+        f"weights {spec.name!r} are not in the store {stored.parent} and {why}. genbench"
+        f" expects {describe(spec)}. {remedy(spec)}{online}"
     )
 
 
@@ -219,16 +236,30 @@ def _install(weights: Weights, fill: Any, origin: str) -> Path:
     with atomic_path(target) as partial:
         with open(partial, "wb") as out:
             fill(out)
-        _checked(weights, partial, origin)
+        actual = digest(partial)
+        if actual != weights.sha256:  # name the origin: the temporary file means nothing
+            raise GenbenchError(
+                f"{origin} gave {partial.stat().st_size:,} bytes of sha256 {actual}, not the"
+                f" expected {describe(weights)}"
+            )
     return target
 
 
 def import_file(weights: Weights | str, source: str | os.PathLike[str]) -> Path:
-    """Copy a file from anywhere (e.g. the torch hub cache) into the store, verified."""
+    """Copy a file from anywhere (e.g. the torch hub cache) into the store, verified first."""
     spec = lookup(weights)
     path = Path(source).expanduser()
     if not path.is_file():
-        raise GenbenchError(f"cannot import {spec.name!r}: {path} is not a file")
+        raise GenbenchError(
+            f"cannot import {spec.name!r}: {path} is not a file; genbench expects {describe(spec)}"
+        )
+    actual = digest(path)
+    if actual != spec.sha256:
+        raise GenbenchError(
+            f"cannot import {spec.name!r}: {path} ({path.stat().st_size:,} bytes) has sha256"
+            f" {actual}, so it is another file (or damaged); genbench expects {describe(spec)}."
+            " Nothing was imported"
+        )
     with open(path, "rb") as src:
         return _install(spec, lambda out: shutil.copyfileobj(src, out, 1 << 20), str(path))
 
@@ -236,12 +267,10 @@ def import_file(weights: Weights | str, source: str | os.PathLike[str]) -> Path:
 def fetch(weights: Weights | str) -> Path:
     """Download into the store from the first URL that works, verified."""
     spec = lookup(weights)
-    if offline():
-        raise GenbenchError(f"cannot fetch {spec.name!r}: GENBENCH_OFFLINE=1 is set")
-    if not spec.urls:
+    if offline() or not spec.urls:
+        why = "GENBENCH_OFFLINE=1 is set" if spec.urls else "they have no download URL"
         raise GenbenchError(
-            f"weights {spec.name!r} have no download URL; use"
-            f" `genbench weights import {spec.name} PATH`"
+            f"cannot fetch {spec.name!r}: {why}. genbench expects {describe(spec)}. {remedy(spec)}"
         )
     failures = []
     for url in spec.urls:
@@ -250,7 +279,10 @@ def fetch(weights: Weights | str) -> Path:
                 return _install(spec, lambda out: shutil.copyfileobj(response, out, 1 << 20), url)
         except (OSError, GenbenchError) as error:
             failures.append(f"{url}: {error}")
-    raise GenbenchError(f"could not fetch {spec.name!r}: " + "; ".join(failures))
+    raise GenbenchError(
+        f"could not fetch {spec.name!r} ({'; '.join(failures)}). genbench expects"
+        f" {describe(spec)}. {remedy(spec)}"
+    )
 
 
 def non_reference(weights: Weights | None) -> str:

@@ -50,7 +50,23 @@ def test_override_is_used_and_recorded(tmp_path: Path, isolate: bool) -> None:
     (row_file,) = (out / "results").glob("*.json")
     row = json.loads(row_file.read_text())
     assert row["status"] == "ok", row["error"]
-    assert row["features_sha256"] == sha256_file(weights) != sha256_file(SHIPPED)
+    sha = sha256_file(weights)
+    assert row["features_sha256"] == sha != sha256_file(SHIPPED)
+    # loud wherever it shows: another feature space's name, a warning, the reproduce command
+    assert row["features"] == f"digits-cnn@{sha[:8]}"
+    assert "non-reference weights: digits-cnn" in row["warnings"]
+    assert f"--weights digits-cnn={weights}" in row["reproduce"]
+
+
+def test_score_marks_non_reference_weights(tmp_path: Path) -> None:
+    weights = _perturbed_copy(tmp_path / "my-digits-cnn.safetensors")
+    args = ["score", "digits:train", "digits:test", "--features", "digits-cnn", "--json"]
+    result = CliRunner().invoke(build_cli(), [*args, "--weights", f"digits-cnn={weights}"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    sha = sha256_file(weights)
+    assert report["features"] == f"digits-cnn@{sha[:8]}" and report["features_sha256"] == sha
+    assert report["warnings"].startswith("non-reference weights: digits-cnn")
 
 
 def test_a_missing_override_file_is_named(tmp_path: Path) -> None:
