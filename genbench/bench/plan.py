@@ -164,10 +164,12 @@ class Job:
 
     def reproduce(self) -> str:
         """The command that recomputes this row."""
+        from genbench.data.user import dataset_argument
+
         parts = [
             "genbench run",
             f"--models {self.model.name}",
-            f"--dataset {self.group.dataset.name}",
+            f"--dataset {dataset_argument(self.group.dataset)}",
             f"--features {self.group.features.name}",
             f"--resize {self.group.resize}",
             f"--metrics {','.join(m.name for m in self.metrics)}",
@@ -359,6 +361,15 @@ def _lookup(catalog: Any, name: str) -> tuple[Any, str | None]:
         return None, str(error)
 
 
+def _dataset(registry: Registry, name: str) -> tuple[Any, str | None]:
+    """A registered dataset, or a user's image set (folder, zip, npz) given by its path."""
+    from genbench.data.user import is_path, user_dataset
+
+    if name not in registry.datasets and is_path(name):
+        return user_dataset(name), None
+    return _lookup(registry.datasets, name)
+
+
 def _select_models(config: RunConfig, registry: Registry) -> tuple[list[ModelSpec], list[str]]:
     """Models matching any pattern and no exclusion, and a problem per unknown pattern."""
     chosen: set[str] = set()
@@ -382,7 +393,7 @@ def _plan_model(
             f"(datasets: {', '.join(registry.datasets.names()) or 'none'})"
         )
         return _ModelPlan(skip=Skip(model.name, reason))
-    dataset, problem = _lookup(registry.datasets, config.dataset or model.dataset)
+    dataset, problem = _dataset(registry, config.dataset or model.dataset)
     if dataset is None:
         return _ModelPlan(problems=(problem,) if problem else ())
     mismatch = dataset_mismatch(model, dataset)
