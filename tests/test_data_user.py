@@ -81,3 +81,14 @@ def test_a_model_of_other_images_is_refused(folder: Path) -> None:
     result = CliRunner().invoke(build_cli(), args)
     assert result.exit_code == 2
     assert "makes 3×32² images but dataset 'my-digits-" in result.output
+
+
+def test_score_caches_a_reference_image_set_by_content(folder: Path, tmp_path: Path) -> None:
+    from genbench.home import subdir
+
+    args = ["score", str(folder), "digits:test", "--features", "digits-cnn", "--json"]
+    first = _cli(*args)
+    name = user_dataset(str(folder)).name
+    cached = sorted((subdir("features") / name).iterdir())
+    assert len(cached) == 1
+    assert _cli(*args) == first and sorted((subdir("features") / name).iterdir()) == cached

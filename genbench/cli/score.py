@@ -1,7 +1,8 @@
 """``genbench score A B``: metrics between two image sets, as pytorch-fid/torch-fidelity do.
 
 A is the reference (real) set, B the set being judged (generated); the Inception score is
-computed on B. Each may be a folder (recursive), a zip, an npz/npy array, a dataset name
+computed on B. A's features are cached in the store, an image set's under the sha256 of
+its content. Each may be a folder (recursive), a zip, an npz/npy array, a dataset name
 (``digits`` or ``digits:test``, its features cached in the store) or a precomputed
 ``mu``/``sigma`` npz (FID only; refused if made in another feature space).
 """
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from genbench.features.extractor import Extractor
     from genbench.features.statistics import Statistics
-    from genbench.spec import MetricSpec
+    from genbench.spec import DatasetSpec, MetricSpec
 
 # What `genbench score` can hand a metric: extractor outputs of both sets, and a seed.
 PROVIDED_INPUTS = {"features", "logits"}
@@ -125,7 +126,10 @@ def load_set(
     batch_size: int,
     workers: int,
     progress: bool,
+    reference: bool = False,
 ) -> ScoredSet:
+    """The extractor outputs of ``source``; a ``reference`` image set's are cached in the
+    store under its content's sha256, as a registered dataset's are."""
     from genbench.features import reference_features
     from genbench.features.loading import read_batches
     from genbench.features.statistics import load_statistics
@@ -136,6 +140,11 @@ def load_set(
         name, split = source.dataset
         arrays = reference_features(name, split, extractor, progress=progress)
         return ScoredSet(source.text, outputs=arrays)
+    if reference:
+        spec = _user_reference(source.text)
+        if spec is not None:
+            outputs = reference_features(spec, spec.reference_split, extractor, progress=progress)
+            return ScoredSet(source.text, outputs=outputs)
     data, n = source.images, len(source.images)
     # Decoded batch_size images at a time (memory grows with the batch, not with the net's
     # chunk); the extractor feeds the net the fixed chunks that the harness and the
@@ -144,6 +153,17 @@ def load_set(
     desc = Path(source.text).name
     outputs = extractor.extract(batches, total=n, progress=progress, desc=desc)
     return ScoredSet(source.text, outputs=outputs, skipped=list(getattr(data, "skipped", [])))
+
+
+def _user_reference(source: str) -> DatasetSpec | None:
+    """The image set as a dataset, or None where it cannot be one (images that are not
+    square, bad files): those are scored as given, without a cache."""
+    from genbench.data.user import user_dataset
+
+    try:
+        return user_dataset(source)
+    except GenbenchError:
+        return None
 
 
 def _fid_from_statistics(real: ScoredSet, fake: ScoredSet) -> float:
@@ -272,7 +292,11 @@ def score(
         if shape is not None:
             extractor.check_fits(*shape, source.text)
     options = dict(batch_size=batch_size, workers=workers, progress=show)
-    sets = [load_set(source, extractor, **options) for source in sources]  # type: ignore[arg-type]
+    sets = [
+        # REAL is the reference: cached, unless bad files are to be skipped (counted) in it
+        load_set(source, extractor, reference=i == 0 and not skip_bad, **options)  # type: ignore[arg-type]
+        for i, source in enumerate(sources)
+    ]
     if save_stats is not None:
         save_statistics(save_stats, sets[0].outputs["features"], extractor)
     values = compute_metrics(specs, *sets, seed=seed)
