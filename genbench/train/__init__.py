@@ -12,7 +12,6 @@ from __future__ import annotations
 from genbench.threads import one_cpu_thread
 from genbench.train.checkpoint import (
     load_checkpoint,
-    load_network,
     save_checkpoint,
     sha256_file,
     shipped_weights,
@@ -21,6 +20,7 @@ from genbench.train.data import RealBatches, to_uint8, to_unit_range
 from genbench.train.ema import EMA
 from genbench.train.grid import save_grid
 from genbench.train.log import LOG_COLUMNS, LossLog
+from genbench.train.network import load_network
 from genbench.train.state import optimizer_tensors, prefixed, restore_optimizer, unprefixed
 from genbench.train.validation import FeatureSpace, FrechetValidator
 
