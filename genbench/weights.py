@@ -206,13 +206,10 @@ def resolve(weights: Weights | str) -> Path:
     stored = store_path(spec)
     if stored.is_file():
         return _checked(spec, stored, "stored file")
-    if spec.urls and not offline():
-        return fetch(spec)
     if spec.path:  # a plugin's own file: the store never had it
         raise GenbenchError(
             f"weights {spec.name!r}: the file its plugin ships, {spec.path}, is missing;"
-            f" reinstall the plugin, or pass your own checkpoint with"
-            f" `--weights {spec.name}=PATH` (`genbench train` writes one)"
+            f" reinstall the plugin, or pass a file of your own with `--weights {spec.name}=PATH`"
         )
     if spec.urls and not offline():
         return fetch(spec)  # its failure says the same as below
