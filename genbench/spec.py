@@ -281,6 +281,10 @@ class FeatureExtractorSpec:
     weights: Weights | None = None
     resize_modes: tuple[str, ...] = ("none",)
     input_size: int | None = None
+    # (channels, size) of the only images a net made for one dataset has learned to embed
+    # (digits-cnn: (1, 16)); other images are refused, as its view of them means nothing.
+    # None: any image (a general net such as Inception resizes and converts them).
+    trained_on: tuple[int, int] | None = None
     description: str = ""
     license: str = ""
     plugin: str = ""

@@ -103,22 +103,43 @@ def set_overrides(pairs: Iterable[str] | Mapping[str, str | os.PathLike[str]]) -
     os.environ[OVERRIDES_ENV] = json.dumps({name: str(path) for name, path in parsed.items()})
 
 
-def check_override_names(pairs: Iterable[str]) -> None:
-    """Refuse ``--weights NAME=PATH`` whose NAME no weights file or feature net has: the file
-    would be ignored, and the run would use the registered weights while the user believes
-    it uses theirs."""
+def check_override_names(pairs: Iterable[str]) -> list[str]:
+    """``--weights NAME=PATH`` pairs with NAME made the weights' own name, so a model's name
+    (``ddpm.digits`` for ``ddpm-digits``) or a feature net's works too.
+
+    Refuses a NAME that no weights file, model or feature net has (the file would be ignored
+    while the user believes the run uses it), and a model that loads no weights file.
+    """
     from genbench.plugins import get_registry
 
-    names = set(known_weights()) | set(get_registry().feature_extractors.names())
+    registry = get_registry()
+    known = known_weights()
+    aliases = {name: name for name in known}
+    plugins: dict[str, str] = {}
+    for net in registry.feature_extractors:  # one without a pinned file takes its own name
+        aliases.setdefault(net.name, net.weights.name if net.weights else net.name)
+    for model in registry.models:
+        aliases.setdefault(model.name, model.weights.name if model.weights else "")
+        plugins[model.name] = model.plugin
+    canonical = []
     for pair in pairs:
         name, value = _split_pair(pair)
-        if name not in names:
-            close = difflib.get_close_matches(name, sorted(names), n=3, cutoff=0.5)
+        if name not in aliases:
+            close = difflib.get_close_matches(name, sorted(aliases), n=3, cutoff=0.5)
             hint = f" Did you mean {', '.join(close)}?" if close else ""
             raise GenbenchError(
-                f"--weights {name}={value}: no weights are named {name!r}.{hint} See their"
-                " names with `genbench weights list`"
+                f"--weights {name}={value}: no weights, model or feature net is named"
+                f" {name!r}.{hint} See the weights' names with `genbench weights list`"
             )
+        if not aliases[name]:
+            raise GenbenchError(
+                f"--weights {name}={value}: {name!r} loads no weights file (plugin"
+                f" {plugins[name]}; a baseline or a model that builds its"
+                " own), so there is nothing to replace; benchmark another model's checkpoint"
+                " with --weights MODEL=PATH"
+            )
+        canonical.append(f"{aliases[name]}={value}")
+    return canonical
 
 
 def _split_pair(pair: str) -> tuple[str, str]:
@@ -147,6 +168,22 @@ def digest(path: Path) -> str:
     return _digests[key]
 
 
+def describe(weights: Weights) -> str:
+    """The expected file: its name, size, sha256 and where it is published."""
+    size = f", {weights.size:,} bytes" if weights.size else ""
+    where = f", published at {' or '.join(weights.urls)}" if weights.urls else ""
+    return f"{weights.filename}{size}, sha256 {weights.sha256}{where}"
+
+
+def remedy(weights: Weights) -> str:
+    """What a user who cannot download does: the same advice online and offline."""
+    return (
+        f"Copy that file onto this machine (e.g. from ~/.cache/torch/hub/checkpoints or"
+        f" another machine) and run `genbench weights import {weights.name} FILE`, or pass"
+        f" `--weights {weights.name}=FILE` to one command"
+    )
+
+
 def _checked(weights: Weights, path: Path, origin: str) -> Path:
     actual = digest(path)
     if actual != weights.sha256:
@@ -169,14 +206,18 @@ def resolve(weights: Weights | str) -> Path:
     stored = store_path(spec)
     if stored.is_file():
         return _checked(spec, stored, "stored file")
+    if spec.path:  # a plugin's own file: the store never had it
+        raise GenbenchError(
+            f"weights {spec.name!r}: the file its plugin ships, {spec.path}, is missing;"
+            f" reinstall the plugin, or pass a file of your own with `--weights {spec.name}=PATH`"
+        )
     if spec.urls and not offline():
-        return fetch(spec)
+        return fetch(spec)  # its failure says the same as below
     why = "GENBENCH_OFFLINE=1 is set" if spec.urls else "it has no download URL"
+    online = f", or run `genbench weights fetch {spec.name}` online" if spec.urls else ""
     raise GenbenchError(
-        f"weights {spec.name!r} ({spec.filename}, sha256 {spec.sha256[:12]}…) are not in the"
-        f" store {stored.parent} and {why}. Provide them with `genbench weights fetch"
-        f" {spec.name}` or `genbench weights import {spec.name} PATH`, or pass"
-        f" `--weights {spec.name}=PATH`"
+        f"weights {spec.name!r} are not in the store {stored.parent} and {why}. genbench"
+        f" expects {describe(spec)}. {remedy(spec)}{online}"
     )
 
 
@@ -192,16 +233,30 @@ def _install(weights: Weights, fill: Any, origin: str) -> Path:
     with atomic_path(target) as partial:
         with open(partial, "wb") as out:
             fill(out)
-        _checked(weights, partial, origin)
+        actual = digest(partial)
+        if actual != weights.sha256:  # name the origin: the temporary file means nothing
+            raise GenbenchError(
+                f"{origin} gave {partial.stat().st_size:,} bytes of sha256 {actual}, not the"
+                f" expected {describe(weights)}"
+            )
     return target
 
 
 def import_file(weights: Weights | str, source: str | os.PathLike[str]) -> Path:
-    """Copy a file from anywhere (e.g. the torch hub cache) into the store, verified."""
+    """Copy a file from anywhere (e.g. the torch hub cache) into the store, verified first."""
     spec = lookup(weights)
     path = Path(source).expanduser()
     if not path.is_file():
-        raise GenbenchError(f"cannot import {spec.name!r}: {path} is not a file")
+        raise GenbenchError(
+            f"cannot import {spec.name!r}: {path} is not a file; genbench expects {describe(spec)}"
+        )
+    actual = digest(path)
+    if actual != spec.sha256:
+        raise GenbenchError(
+            f"cannot import {spec.name!r}: {path} ({path.stat().st_size:,} bytes) has sha256"
+            f" {actual}, so it is another file (or damaged); genbench expects {describe(spec)}."
+            " Nothing was imported"
+        )
     with open(path, "rb") as src:
         return _install(spec, lambda out: shutil.copyfileobj(src, out, 1 << 20), str(path))
 
@@ -209,12 +264,10 @@ def import_file(weights: Weights | str, source: str | os.PathLike[str]) -> Path:
 def fetch(weights: Weights | str) -> Path:
     """Download into the store from the first URL that works, verified."""
     spec = lookup(weights)
-    if offline():
-        raise GenbenchError(f"cannot fetch {spec.name!r}: GENBENCH_OFFLINE=1 is set")
-    if not spec.urls:
+    if offline() or not spec.urls:
+        why = "GENBENCH_OFFLINE=1 is set" if spec.urls else "they have no download URL"
         raise GenbenchError(
-            f"weights {spec.name!r} have no download URL; use"
-            f" `genbench weights import {spec.name} PATH`"
+            f"cannot fetch {spec.name!r}: {why}. genbench expects {describe(spec)}. {remedy(spec)}"
         )
     failures = []
     for url in spec.urls:
@@ -223,7 +276,33 @@ def fetch(weights: Weights | str) -> Path:
                 return _install(spec, lambda out: shutil.copyfileobj(response, out, 1 << 20), url)
         except (OSError, GenbenchError) as error:
             failures.append(f"{url}: {error}")
-    raise GenbenchError(f"could not fetch {spec.name!r}: " + "; ".join(failures))
+    raise GenbenchError(
+        f"could not fetch {spec.name!r} ({'; '.join(failures)}). genbench expects"
+        f" {describe(spec)}. {remedy(spec)}"
+    )
+
+
+def non_reference(weights: Weights | None) -> str:
+    """A warning when ``weights`` resolve to another file than the registered one ("" if
+    not): numbers made with it are not comparable with anyone else's."""
+    if weights is None or weights.name not in _overrides:
+        return ""
+    sha = resolved_sha256(weights)
+    if sha == weights.sha256:
+        return ""
+    return (
+        f"non-reference weights: {weights.name} from {_overrides[weights.name]} (sha256"
+        f" {sha[:12]}…, the reference is {weights.sha256[:12]}…)"
+    )
+
+
+def space_name(name: str, weights: Weights | None) -> str:
+    """A feature space's name: the net's, with ``@`` and the sha256 prefix of its weights
+    when they are not the reference file, so such numbers never pass for the reference's."""
+    if non_reference(weights):
+        assert weights is not None
+        return f"{name}@{resolved_sha256(weights)[:8]}"
+    return name
 
 
 def status(weights: Weights) -> tuple[str, Path | None]:

@@ -123,7 +123,8 @@ def test_unknown_weights_name_is_refused(tmp_path, images, no_extraction):
     weights = tmp_path / "w.safetensors"
     weights.write_bytes(b"x")
     line = refused("score", str(images), str(images), *DIGITS, "--weights", f"digit-cnn={weights}")
-    assert "no weights are named 'digit-cnn'" in line and "Did you mean digits-cnn" in line
+    assert "no weights, model or feature net is named 'digit-cnn'" in line
+    assert "Did you mean digits-cnn" in line
 
 
 # --- datasets export ---------------------------------------------------------------------------

@@ -132,7 +132,7 @@ def test_a_pickle_that_imports_code_is_refused_unrun(tmp_path: Path) -> None:
 
 
 def test_missing_truncated_and_foreign_files_say_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(GenbenchError, match=r"cifar10 not found in .*--data-root DIR or set"):
+    with pytest.raises(GenbenchError, match=r"cifar10 not found in .*and set GENBENCH_DATA=DIR"):
         cifar.load(cifar.CIFAR10, "test", root=tmp_path)
     batches = make_batches(cifar.CIFAR10, {"train": 1, "test": 1})
     archive = write_archive(tmp_path, cifar.CIFAR10, batches)
@@ -165,3 +165,27 @@ def test_export_cifar_from_data_root(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with np.load(out) as data:
         np.testing.assert_array_equal(data["labels"], batches["test_batch"][b"labels"])
         assert data["images"].shape == (3, 32, 32, 3)
+
+
+@pytest.mark.parametrize("command", ["score", "run"])
+def test_the_missing_archive_error_names_only_options_that_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """It told score users to pass --data-root, which neither score nor run has."""
+    import re
+
+    from click.testing import CliRunner
+
+    from genbench.cli import build_cli
+
+    monkeypatch.setenv("GENBENCH_DATA", str(tmp_path))
+    cli = build_cli()
+    if command == "score":
+        args = ["score", "cifar10:test", "cifar10:train", "--features", "shapes-cnn"]
+    else:
+        args = ["run", "--models", "baseline.oracle-shapes", "--dataset", "cifar10"]
+        args += ["--features", "shapes-cnn", "--out", str(tmp_path / "run")]
+    result = CliRunner().invoke(cli, args)
+    assert "GENBENCH_DATA=DIR" in result.output, result.output
+    options = {o for p in cli.commands[command].params for o in getattr(p, "opts", [])}
+    assert set(re.findall(r"--[a-z][a-z-]+", result.output)) <= options

@@ -101,3 +101,21 @@ def test_lpips_refuses_a_backbone_of_the_wrong_format(tmp_path):
     torch.save({"features.0.weight": torch.zeros(3)}, path)
     with pytest.raises(GenbenchError, match="torchvision's alex state dict"):
         load_lpips(backbone=path)
+
+
+def test_lpips_on_another_trunk_says_so(alexnet_file):
+    """An LPIPS trunk other than torchvision's published AlexNet warns (the row's warnings)."""
+    from genbench import get_registry
+    from genbench.spec import MetricInputs
+    from genbench.weights import set_overrides
+
+    metric = get_registry().metrics.get("lpips")
+    images = _images(4, 3, 32, 0)
+    inputs = MetricInputs(real={}, fake={}, images=images, targets=_images(4, 3, 32, 1))
+    set_overrides({"lpips-alexnet": alexnet_file})
+    try:
+        with pytest.warns(UserWarning, match="non-reference weights: lpips-alexnet"):
+            values = metric.compute(inputs)
+    finally:
+        set_overrides({})
+    assert values["lpips"] > 0

@@ -62,6 +62,8 @@ def _fails(*args: str) -> str:
 
 
 DIGITS = ("--features", "digits-cnn")
+# what the JSON says of the numbers besides the metrics
+DESCRIBED = {"features", "features_sha256", "resize", "n_real", "n_fake", "genbench_version"}
 
 
 def test_folder_against_itself_and_dataset(tmp_path):
@@ -72,7 +74,21 @@ def test_folder_against_itself_and_dataset(tmp_path):
     assert same["precision"] == same["recall"] == 1.0
     other = _score("digits:train", str(folder), *DIGITS, "--metrics", "fid,kid,pr,is")
     assert other["fid"] > 1.0
-    assert set(other) == {"fid", "kid", "kid_std", "pr_precision", "pr_recall", "is", "is_std"}
+    metrics = {"fid", "kid", "kid_std", "pr_precision", "pr_recall", "is", "is_std"}
+    assert set(other) == metrics | DESCRIBED
+
+
+def test_the_json_says_what_made_its_numbers(tmp_path):
+    from genbench.features.plugin import DIGITS_CNN
+    from genbench.version import __version__
+
+    folder = _folder(tmp_path / "a", _digits("test", 30))
+    out = _score("digits:train", str(folder), *DIGITS, "--metrics", "fid")
+    assert out["features"] == "digits-cnn" and out["resize"] == "bilinear"
+    assert out["features_sha256"] == DIGITS_CNN.weights.sha256
+    n_train = len(genbench.get_registry().datasets.get("digits").load("train"))
+    assert (out["n_real"], out["n_fake"]) == (n_train, 30)
+    assert out["genbench_version"] == __version__ and "warnings" not in out
 
 
 def test_batch_size_does_not_change_the_numbers(tmp_path):
@@ -159,6 +175,31 @@ def test_statistics_round_trip_and_refusal(tmp_path):
     assert "weights_sha256" in _fails(str(tmp_path / "forged.npz"), str(other), *DIGITS)
 
 
+def test_statistics_are_scored_in_the_space_they_were_made_in(tmp_path):
+    """Without --features, a statistics file picks its own net (not Inception); with
+    another net it is refused with the reason."""
+    folder = _folder(tmp_path / "a", _digits("test", 40))
+    other = _folder(tmp_path / "b", _digits("train", 40))
+    stats = tmp_path / "a-stats.npz"
+    direct = _score(str(folder), str(other), *DIGITS, "--save-stats", str(stats))
+    alone = _score(str(stats), str(other))
+    assert alone["features"] == "digits-cnn" and alone["n_real"] == 40
+    assert alone["fid"] == pytest.approx(direct["fid"], rel=1e-6)
+    refused = _fails(str(stats), str(stats), "--features", "shapes-cnn")
+    assert (
+        "do not match the feature space" in refused and "'digits-cnn', not 'shapes-cnn'" in refused
+    )
+
+
+def test_images_a_net_was_not_made_for_are_refused(tmp_path):
+    """3-channel 32 px shapes through digits-cnn (1 channel, 16 px) scored FID ~3000 silently."""
+    shapes = genbench.get_registry().datasets.get("shapes").load("test")
+    folder = _folder(tmp_path / "s", shapes.read("image", list(range(8))))
+    refused = _fails("digits:train", str(folder), *DIGITS)
+    assert "3-channel 32px images" in refused and "1-channel 16px" in refused
+    assert "'digits-cnn'" in refused and str(folder) in refused
+
+
 def _peer_images(seed: int, n: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     yy, xx = np.mgrid[0:32, 0:32]
@@ -191,3 +232,10 @@ def test_fid_matches_pytorch_fid_and_clean_fid(tmp_path, monkeypatch):
         verbose=False,
     )
     assert ours["fid"] == pytest.approx(clean, rel=1e-4)
+
+
+def test_a_run_refuses_a_net_not_made_for_its_dataset():
+    args = ["run", "--models", "baseline.oracle-shapes", "--features", "digits-cnn"]
+    result = CliRunner().invoke(build_cli(), args)
+    assert result.exit_code == 2, result.output
+    assert "trained on 1-channel 16px images only" in result.output

@@ -41,8 +41,24 @@ def test_missing_file_offline_names_file_and_commands(blob):
     message = str(error.value)
     assert "tiny.bin" in message
     assert "genbench weights fetch tiny" in message
-    assert "genbench weights import tiny PATH" in message
+    assert "genbench weights import tiny FILE" in message
     assert "GENBENCH_OFFLINE" in message
+
+
+def test_the_remedy_is_the_same_online_after_failed_downloads(blob, tmp_path, monkeypatch):
+    """Without GENBENCH_OFFLINE, once every URL has failed, the user learns what to do."""
+    _, spec = blob
+    with pytest.raises(GenbenchError) as offline:
+        store.resolve(spec)
+    monkeypatch.delenv("GENBENCH_OFFLINE")
+    gone = genbench.Weights(
+        name="tiny", sha256=spec.sha256, filename="tiny.bin", urls=((tmp_path / "no").as_uri(),)
+    )
+    with pytest.raises(GenbenchError) as online:
+        store.resolve(gone)
+    remedy = store.remedy(spec)
+    assert remedy in str(offline.value) and remedy in str(online.value)
+    assert "could not fetch 'tiny'" in str(online.value) and spec.sha256 in str(online.value)
 
 
 def test_import_then_resolve_from_store(blob):
@@ -57,8 +73,14 @@ def test_import_then_resolve_from_store(blob):
 def test_import_refuses_mismatching_file(blob, tmp_path):
     _, spec = blob
     other, _ = _file(tmp_path / "other.bin", b"something else")
-    with pytest.raises(GenbenchError, match="expected"):
+    with pytest.raises(GenbenchError, match="expects") as refused:
         store.import_file(spec, other)
+    # what was found, what was expected, and no temporary path or rerun of this same command
+    message = str(refused.value)
+    found = hashlib.sha256(b"something else").hexdigest()
+    assert str(other) in message and found in message and "14 bytes" in message
+    assert f"tiny.bin, sha256 {spec.sha256}, published at https://example.invalid" in message
+    assert ".partial" not in message and "weights import" not in message
     assert not store.store_path(spec).exists()
     assert not list(store.store_path(spec).parent.glob("*.partial"))
 
@@ -171,7 +193,7 @@ def test_cli_import_list_verify(blob, builtins_only):
     # importing the wrong bytes under a known name is refused with exit code 2
     refused = runner.invoke(cli, ["weights", "import", "digits-cnn", str(path)])
     assert refused.exit_code == 2
-    assert "expected" in refused.output
+    assert "genbench expects" in refused.output
     imported = runner.invoke(cli, ["weights", "import", "digits-cnn", spec.path])
     assert imported.exit_code == 0, imported.output
     verified = runner.invoke(cli, ["weights", "verify"])

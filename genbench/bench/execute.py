@@ -366,9 +366,11 @@ def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[st
     """Every metadata column of the row, before any work (an error row keeps these)."""
     from genbench.metrics.bootstrap import Resampling
     from genbench.version import __version__
-    from genbench.weights import resolved_sha256
+    from genbench.weights import non_reference, resolved_sha256, space_name
 
     model, group = job.model, job.group
+    # a loud mark on the row when a file other than the registered one made its numbers
+    marks = [non_reference(model.weights), non_reference(group.features.weights)]
     row: dict[str, Any] = {column: None for column in META_COLUMNS}
     primary = job.metrics[0]
     row.update(
@@ -381,7 +383,7 @@ def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[st
         dataset=group.dataset.name,
         split=group.split,
         task=model.task,
-        features=group.features.name,
+        features=space_name(group.features.name, group.features.weights),
         features_sha256=(resolved_sha256(group.features.weights) if group.features.weights else ""),
         resize=group.resize,
         n_samples=job.n_samples,
@@ -394,7 +396,7 @@ def base_row(job: Job, device: str, world_size: int, batch_size: int) -> dict[st
         batch_size=batch_size,
         status="ok",
         error="",
-        warnings="",
+        warnings=" | ".join(mark for mark in marks if mark),
         config_id=job.config_id,
         primary_metric=primary.columns[0],
         higher_is_better=primary.higher_is_better,

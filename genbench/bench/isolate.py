@@ -27,6 +27,7 @@ from genbench.bench.config import RunConfig, resolve_device
 from genbench.bench.execute import JobRunner, base_row, load_reference
 from genbench.bench.plan import Job, make_plan
 from genbench.bench.store import atomic_write, row_json
+from genbench.data.user import dataset_argument
 from genbench.bench.watchdog import Watchdog, timed_out
 from genbench.distributed import World
 
@@ -39,7 +40,7 @@ def job_config(job: Job, config: RunConfig) -> RunConfig:
         config,
         models=job.model.name,
         exclude="",
-        dataset=job.group.dataset.name,
+        dataset=dataset_argument(job.group.dataset),
         features=job.group.features.name,
         resize=job.group.resize,
         metrics=",".join(m.name for m in job.metrics),

@@ -164,10 +164,12 @@ class Job:
 
     def reproduce(self) -> str:
         """The command that recomputes this row."""
+        from genbench.data.user import dataset_argument
+
         parts = [
             "genbench run",
             f"--models {self.model.name}",
-            f"--dataset {self.group.dataset.name}",
+            f"--dataset {dataset_argument(self.group.dataset)}",
             f"--features {self.group.features.name}",
             f"--resize {self.group.resize}",
             f"--metrics {','.join(m.name for m in self.metrics)}",
@@ -180,11 +182,11 @@ class Job:
         ]
         if self.prompts:
             parts.append(f"--prompts {self.prompts}")
-        weights = self.model.weights
-        if self.weights_override() and weights is not None:
-            from genbench.weights import override
+        from genbench.weights import non_reference, override
 
-            parts.append(f"--weights {weights.name}={override(weights.name)}")
+        for weights in (self.model.weights, self.group.features.weights):
+            if weights is not None and non_reference(weights):
+                parts.append(f"--weights {weights.name}={override(weights.name)}")
         return " ".join(parts)
 
 
@@ -359,6 +361,15 @@ def _lookup(catalog: Any, name: str) -> tuple[Any, str | None]:
         return None, str(error)
 
 
+def _dataset(registry: Registry, name: str) -> tuple[Any, str | None]:
+    """A registered dataset, or a user's image set (folder, zip, npz) given by its path."""
+    from genbench.data.user import is_path, user_dataset
+
+    if name not in registry.datasets and is_path(name):
+        return user_dataset(name), None
+    return _lookup(registry.datasets, name)
+
+
 def _select_models(config: RunConfig, registry: Registry) -> tuple[list[ModelSpec], list[str]]:
     """Models matching any pattern and no exclusion, and a problem per unknown pattern."""
     chosen: set[str] = set()
@@ -382,7 +393,7 @@ def _plan_model(
             f"(datasets: {', '.join(registry.datasets.names()) or 'none'})"
         )
         return _ModelPlan(skip=Skip(model.name, reason))
-    dataset, problem = _lookup(registry.datasets, config.dataset or model.dataset)
+    dataset, problem = _dataset(registry, config.dataset or model.dataset)
     if dataset is None:
         return _ModelPlan(problems=(problem,) if problem else ())
     mismatch = dataset_mismatch(model, dataset)
@@ -421,6 +432,15 @@ def _plan_model(
     )
     if features is None:
         return _ModelPlan(problems=(*problems, problem) if problem else tuple(problems))
+    trained_on = features.trained_on
+    if trained_on is not None and trained_on != (dataset.channels, dataset.resolution):
+        problems.append(
+            f"--features {features.name!r} was trained on {trained_on[0]}-channel"
+            f" {trained_on[1]}px images only, and dataset {dataset.name!r} holds"
+            f" {dataset.channels}-channel {dataset.resolution}px images: its features of them"
+            " would mean nothing; pass --features inception-v3-fid or a net made for them"
+        )
+        return _ModelPlan(problems=tuple(problems))
     resize = config.resize or features.resize_modes[0]
     if resize not in features.resize_modes:
         problems.append(

@@ -20,7 +20,10 @@ from genbench.cli.weights_cmd import weights_option
 )
 @click.option("--exclude", default="", help="Models to leave out (same patterns).")
 @click.option(
-    "--dataset", default=None, help="Compare with this dataset (default: each model's own)."
+    "--dataset",
+    default=None,
+    help="Compare with this dataset, or with the images of a folder, zip or npz (default:"
+    " each model's own).",
 )
 @click.option("--features", default=None, help="Feature extractor (default: the dataset's).")
 @click.option(

@@ -1,7 +1,8 @@
 """``genbench score A B``: metrics between two image sets, as pytorch-fid/torch-fidelity do.
 
 A is the reference (real) set, B the set being judged (generated); the Inception score is
-computed on B. Each may be a folder (recursive), a zip, an npz/npy array, a dataset name
+computed on B. A's features are cached in the store, an image set's under the sha256 of
+its content. Each may be a folder (recursive), a zip, an npz/npy array, a dataset name
 (``digits`` or ``digits:test``, its features cached in the store) or a precomputed
 ``mu``/``sigma`` npz (FID only; refused if made in another feature space).
 """
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from genbench.features.extractor import Extractor
     from genbench.features.statistics import Statistics
-    from genbench.spec import MetricSpec
+    from genbench.spec import DatasetSpec, MetricSpec
 
 # What `genbench score` can hand a metric: extractor outputs of both sets, and a seed.
 PROVIDED_INPUTS = {"features", "logits"}
@@ -42,7 +43,9 @@ class ScoredSet:
 
     @property
     def size(self) -> int | None:
-        return len(self.outputs["features"]) if self.outputs else None
+        if self.statistics is not None:
+            return self.statistics.n
+        return len(self.outputs["features"])
 
 
 def _dataset_source(source: str) -> tuple[str, str] | None:
@@ -86,6 +89,36 @@ def open_source(source: str, *, skip_bad: bool) -> Source:
     return Source(source, images=images)
 
 
+def _feature_space(
+    sources: list[Source], features: str | None, resize: str | None
+) -> tuple[str, str | None]:
+    """The net and resize mode to score in: those given, else those a statistics file was
+    computed in (scoring it anywhere else is refused by ``load_statistics``)."""
+    from genbench.features.statistics import stored_space
+
+    for source in sources:
+        if source.statistics:
+            stored = stored_space(Path(source.text))
+            if features is None and "features" in stored:
+                features = stored["features"]
+                resize = resize or stored.get("resize")
+    return features or "inception-v3-fid", resize
+
+
+def image_shape(source: Source) -> tuple[int, int] | None:
+    """(channels, size) of the source's images: its first image's, a dataset's registered
+    shape, None for statistics."""
+    from genbench.plugins import get_registry
+
+    if source.dataset is not None:
+        spec = get_registry().datasets.get(source.dataset[0])
+        return spec.channels, spec.resolution
+    if source.images is None:
+        return None
+    channels, height, width = source.images.read("image", [0]).shape[1:]
+    return channels, max(height, width)
+
+
 def load_set(
     source: Source,
     extractor: Extractor,
@@ -93,7 +126,10 @@ def load_set(
     batch_size: int,
     workers: int,
     progress: bool,
+    reference: bool = False,
 ) -> ScoredSet:
+    """The extractor outputs of ``source``; a ``reference`` image set's are cached in the
+    store under its content's sha256, as a registered dataset's are."""
     from genbench.features import reference_features
     from genbench.features.loading import read_batches
     from genbench.features.statistics import load_statistics
@@ -104,6 +140,11 @@ def load_set(
         name, split = source.dataset
         arrays = reference_features(name, split, extractor, progress=progress)
         return ScoredSet(source.text, outputs=arrays)
+    if reference:
+        spec = _user_reference(source.text)
+        if spec is not None:
+            outputs = reference_features(spec, spec.reference_split, extractor, progress=progress)
+            return ScoredSet(source.text, outputs=outputs)
     data, n = source.images, len(source.images)
     # Decoded batch_size images at a time (memory grows with the batch, not with the net's
     # chunk); the extractor feeds the net the fixed chunks that the harness and the
@@ -112,6 +153,17 @@ def load_set(
     desc = Path(source.text).name
     outputs = extractor.extract(batches, total=n, progress=progress, desc=desc)
     return ScoredSet(source.text, outputs=outputs, skipped=list(getattr(data, "skipped", [])))
+
+
+def _user_reference(source: str) -> DatasetSpec | None:
+    """The image set as a dataset, or None where it cannot be one (images that are not
+    square, bad files): those are scored as given, without a cache."""
+    from genbench.data.user import user_dataset
+
+    try:
+        return user_dataset(source)
+    except GenbenchError:
+        return None
 
 
 def _fid_from_statistics(real: ScoredSet, fake: ScoredSet) -> float:
@@ -168,8 +220,17 @@ def compute_metrics(
 @click.option(
     "--metrics", default="fid", show_default=True, help="Comma list, e.g. fid,kid,prdc,pr,is."
 )
-@click.option("--features", "features_name", default="inception-v3-fid", show_default=True)
-@click.option("--resize", default=None, help="Resize mode of the extractor (default: its first).")
+@click.option(
+    "--features",
+    "features_name",
+    default=None,
+    help="Feature net (default: a statistics file's own, else inception-v3-fid).",
+)
+@click.option(
+    "--resize",
+    default=None,
+    help="Resize mode of the net (default: a statistics file's own, else the net's first).",
+)
 @weights_option
 @click.option(
     "--batch-size",
@@ -195,7 +256,7 @@ def score(
     real: str,
     fake: str,
     metrics: str,
-    features_name: str,
+    features_name: str | None,
     resize: str | None,
     batch_size: int,
     device: str,
@@ -211,6 +272,8 @@ def score(
     from genbench.features import load_extractor
     from genbench.features.statistics import save_statistics
     from genbench.files import check_writable
+    from genbench.version import __version__
+    from genbench.weights import non_reference
 
     if batch_size < 1:
         raise GenbenchError("--batch-size must be at least 1")
@@ -222,20 +285,44 @@ def score(
     specs = check_metrics(metrics, statistics=any(source.statistics for source in sources))
     if save_stats is not None and sources[0].statistics:
         raise GenbenchError("--save-stats needs REAL to be images, not statistics")
+    features_name, resize = _feature_space(sources, features_name, resize)
     extractor = load_extractor(features_name, device=device, resize=resize)
+    for source in sources:
+        shape = image_shape(source)
+        if shape is not None:
+            extractor.check_fits(*shape, source.text)
     options = dict(batch_size=batch_size, workers=workers, progress=show)
-    sets = [load_set(source, extractor, **options) for source in sources]  # type: ignore[arg-type]
+    sets = [
+        # REAL is the reference: cached, unless bad files are to be skipped (counted) in it
+        load_set(source, extractor, reference=i == 0 and not skip_bad, **options)  # type: ignore[arg-type]
+        for i, source in enumerate(sources)
+    ]
     if save_stats is not None:
         save_statistics(save_stats, sets[0].outputs["features"], extractor)
     values = compute_metrics(specs, *sets, seed=seed)
     for side in sets:
         if side.skipped:
             click.echo(f"skipped {len(side.skipped)} bad files in {side.source}", err=True)
+    marker = non_reference(extractor.spec.weights)
     if as_json:
-        click.echo(json.dumps(values))
+        # what made the numbers, so that the output alone says what it can be compared with
+        report = {
+            **values,
+            "features": extractor.space,
+            "features_sha256": extractor.weights_sha256,
+            "resize": extractor.resize,
+            "n_real": sets[0].size,
+            "n_fake": sets[1].size,
+            "genbench_version": __version__,
+        }
+        if marker:
+            report["warnings"] = marker
+        click.echo(json.dumps(report))
         return
+    if marker:
+        click.echo(f"warning: {marker}", err=True)
     sizes = ", ".join(f"{s.source}: {s.size if s.size is not None else 'statistics'}" for s in sets)
-    click.echo(f"# {extractor.name} resize={extractor.resize} ({sizes})")
+    click.echo(f"# {extractor.space} resize={extractor.resize} ({sizes})")
     for name, value in values.items():
         click.echo(f"{name}: {value:.6g}")
 

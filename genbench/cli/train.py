@@ -6,9 +6,11 @@ from pathlib import Path
 
 import click
 
+from genbench.bench.preview import preview_png
 from genbench.errors import GenbenchError
 from genbench.plugins import get_registry
 from genbench.spec import dataset_mismatch
+from genbench.weights import set_overrides
 
 
 @click.command("train")
@@ -30,8 +32,10 @@ def train(
 ) -> None:
     """Train MODEL; a run folder holding a checkpoint of the same run is resumed.
 
-    Writes loss logs, sample grids and checkpoints to the run folder and prints the path of
-    the trained weights.
+    Writes checkpoints and the family's logs and grids to the run folder, then
+    samples/final.png: samples of the trained weights drawn by the model's own loader. Ends
+    by printing the trained weights' path and the `genbench run` command that benchmarks
+    them.
     """
     spec = get_registry().models.get(model)
     if spec.train is None:
@@ -50,14 +54,22 @@ def train(
         import torch
 
         torch.set_num_threads(threads)
-    path = spec.train(
-        dataset=data.name,
-        steps=steps,
-        seed=seed,
-        out=out or Path("runs") / model,
-        device=device,
-    )
-    click.echo(str(path))
+    folder = out or Path("runs") / model
+    path = spec.train(dataset=data.name, steps=steps, seed=seed, out=folder, device=device)
+    command = f"genbench run --models {model} --weights {model}={path}"
+    if data.name != spec.dataset:
+        command += f" --dataset {data.name}"
+    if spec.weights is not None:
+        # the trained file goes through the loader exactly as `run --weights` will read it
+        set_overrides({spec.weights.name: path})
+        png = preview_png(spec, data, device)
+        if png is not None:
+            grid = folder / "samples" / "final.png"
+            grid.parent.mkdir(parents=True, exist_ok=True)
+            grid.write_bytes(png)
+            click.echo(f"samples: {grid}")
+    click.echo(f"weights: {path}")
+    click.echo(f"benchmark them: {command}")
 
 
 commands = [train]

@@ -21,8 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _apply_overrides(
     ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
 ) -> tuple[str, ...]:
-    store.check_override_names(value)
-    store.set_overrides(value)
+    store.set_overrides(store.check_override_names(value))
     return value
 
 

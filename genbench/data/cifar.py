@@ -6,8 +6,9 @@ and ``b'labels'`` (CIFAR-10) or ``b'fine_labels'`` (CIFAR-100). They are data pi
 read with an unpickler that admits only what such a file contains (numpy arrays and
 dtypes); any other global in the stream is refused instead of imported.
 
-Files are looked for in ``--data-root`` / ``GENBENCH_DATA`` (default
-``GENBENCH_HOME/data``): the extracted folder, the folder's parent, or the .tar.gz.
+Files are looked for in ``GENBENCH_DATA`` (default ``GENBENCH_HOME/data``; ``genbench
+datasets export`` also takes ``--data-root``): the extracted folder, the folder's parent,
+or the .tar.gz.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def data_roots(root: str | os.PathLike[str] | None = None) -> list[Path]:
     """Folders searched for standard datasets: ``root``, else ``GENBENCH_DATA``, else
     ``GENBENCH_HOME/data``."""
     chosen = root or os.environ.get(DATA_ENV)
-    return [Path(chosen)] if chosen else [subdir("data")]
+    return [Path(chosen).expanduser()] if chosen else [subdir("data")]
 
 
 def find_source(layout: CifarLayout, roots: list[Path]) -> Path | None:
@@ -195,8 +196,8 @@ def load(layout: CifarLayout, split: str, root: str | os.PathLike[str] | None = 
         where = ", ".join(str(r) for r in roots)
         raise GenbenchError(
             f"{layout.name} not found in {where}: expected {layout.folder}/ or "
-            f"{layout.archive}. Download {layout.archive} from {DOWNLOAD_PAGE}, then pass "
-            f"--data-root DIR or set {DATA_ENV}=DIR (the folder that holds it)."
+            f"{layout.archive}. Download {layout.archive} from {DOWNLOAD_PAGE} and set"
+            f" {DATA_ENV}=DIR, the folder that holds it (or the archive itself)."
         )
     names = layout.files[split]
     batches = [

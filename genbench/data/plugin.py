@@ -89,8 +89,8 @@ def _cifar_spec(layout: cifar.CifarLayout, description: str) -> DatasetSpec:
         citation="A. Krizhevsky. Learning Multiple Layers of Features from Tiny Images. 2009.",
         license="no licence stated by the authors; cite the report",
         description=description
-        + f" Read from local files ({layout.archive} or {layout.folder}/ in --data-root"
-        f" or ${cifar.DATA_ENV}); nothing is downloaded.",
+        + f" Read from local files ({layout.archive} or {layout.folder}/ in the folder"
+        f" ${cifar.DATA_ENV} names); nothing is downloaded.",
     )
 
 

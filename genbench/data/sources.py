@@ -36,7 +36,7 @@ def open_images(source: str | os.PathLike[str], *, skip_bad: bool = False) -> Da
       reads two ways, such as (16, 16, 1) (one HWC image, or 16 grey images 16×1), is
       refused with the two ways to say which (see ``genbench.data.arrays.to_nchw``);
     - a CIFAR-10/100 folder or .tar.gz in the python format: its train split (for the
-      test split, name ``cifar10:test`` and pass the folder as ``--data-root``);
+      test split, name ``cifar10:test`` and set ``GENBENCH_DATA`` to the folder);
     - a registered dataset, ``NAME`` or ``NAME:SPLIT`` (default: its reference split).
 
     Images are decoded lazily; a file that cannot be decoded raises a ``GenbenchError``

@@ -68,6 +68,25 @@ class Extractor:
             "weights_sha256": self.weights_sha256,
         }
 
+    @property
+    def space(self) -> str:
+        """The feature space's name: the net's, ``net@<sha8>`` on non-reference weights."""
+        from genbench.weights import space_name
+
+        return space_name(self.spec.name, self.spec.weights)
+
+    def check_fits(self, channels: int, size: int, source: str) -> None:
+        """Refuse images (of ``source``) that a net made for one kind of image never saw."""
+        trained = self.spec.trained_on
+        if trained is None or trained == (channels, size):
+            return
+        raise GenbenchError(
+            f"{source} holds {channels}-channel {size}px images, but feature net"
+            f" {self.name!r} was trained on {trained[0]}-channel {trained[1]}px images only:"
+            " its features of these would mean nothing. Pass --features inception-v3-fid (or"
+            " another net made for such images)"
+        )
+
     def __call__(self, images: torch.Tensor | np.ndarray) -> dict[str, torch.Tensor]:
         return self.embed(self.prepare(images))
 

@@ -21,7 +21,9 @@ def _load_embedded(device: str, **options: Any) -> Any:
     return load_embedded(device, **options)
 
 
-def _embedded(name: str, num_classes: int, sha256: str, description: str) -> FeatureExtractorSpec:
+def _embedded(
+    name: str, trained_on: tuple[int, int], num_classes: int, sha256: str, description: str
+) -> FeatureExtractorSpec:
     return FeatureExtractorSpec(
         name=name,
         outputs={"features": 128, "logits": num_classes},
@@ -33,6 +35,7 @@ def _embedded(name: str, num_classes: int, sha256: str, description: str) -> Fea
             license="MIT (trained by genbench; card beside the file)",
         ),
         resize_modes=("bilinear",),
+        trained_on=trained_on,
         description=description,
         license="MIT",
     )
@@ -40,20 +43,22 @@ def _embedded(name: str, num_classes: int, sha256: str, description: str) -> Fea
 
 DIGITS_CNN = _embedded(
     "digits-cnn",
+    (1, 16),
     10,
     "f13a55c7a9e74b75deb07594a1d88f23df3bb84bc5bfdeabe769aeecff586fcc",
     "CNN classifier trained on `digits` (16×16 grey); features: 128-d penultimate layer,"
-    " logits: 10 digits. Other sizes are resized bilinearly, RGB is converted to grey.",
+    " logits: 10 digits. Images of another size or colour are refused.",
 )
 
 
 SHAPES_CNN = _embedded(
     "shapes-cnn",
+    (3, 32),
     9,
     "9a309ebeb50c0249aac9de7a87811eddb6180a58c9ee807412b3d03f77e6082e",
     "CNN classifier trained on `shapes` (32×32 RGB); features: 128-d penultimate layer,"
-    " logits: the 9 shape×colour classes (test accuracy 99.9%, see its card). Other sizes"
-    " are resized bilinearly, grey is repeated to RGB.",
+    " logits: the 9 shape×colour classes (test accuracy 99.9%, see its card). Images of"
+    " another size or colour are refused.",
 )
 
 

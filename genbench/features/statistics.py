@@ -36,6 +36,7 @@ class Statistics:
     mu: np.ndarray
     sigma: np.ndarray
     source: str
+    n: int | None = None  # images they summarise, when the file says (genbench's do)
 
 
 def is_statistics_file(path: Path) -> bool:
@@ -61,6 +62,7 @@ def load_statistics(path: Path, extractor: Extractor) -> Statistics:
         with np.load(path, allow_pickle=False) as data:
             mu, sigma = data["mu"].astype(np.float64), data["sigma"].astype(np.float64)
             stored = {k: str(data[k]) for k in IDENTITY_KEYS if k in data.files}
+            n = int(data["n"]) if "n" in data.files else None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         raise GenbenchError(
             f"cannot read statistics {path}: {error}; the file is damaged, compute it again"
@@ -82,7 +84,14 @@ def load_statistics(path: Path, extractor: Extractor) -> Statistics:
             f" {extractor.resize}): {'; '.join(problems)}. Recompute them, or pass the"
             " --features/--resize they were made with"
         )
-    return Statistics(mu=mu, sigma=sigma, source=str(path))
+    return Statistics(mu=mu, sigma=sigma, source=str(path), n=n)
+
+
+def stored_space(path: Path) -> dict[str, str]:
+    """The feature space a statistics file says it was computed in ({} for pytorch-fid's and
+    clean-fid's files, which do not say)."""
+    with np.load(path, allow_pickle=False) as data:
+        return {k: str(data[k]) for k in IDENTITY_KEYS if k in data.files}
 
 
 def save_statistics(path: Path, features: np.ndarray, extractor: Extractor) -> Path:

@@ -182,12 +182,17 @@ def _skipped(columns: tuple[str, ...], reason: str) -> dict[str, float]:
 
 def _paired(score: str) -> Callable[[MetricInputs], dict[str, float]]:
     def compute(inputs: MetricInputs) -> dict[str, float]:
+        import warnings
+
         from genbench import metrics
+        from genbench.weights import LPIPS_ALEXNET, non_reference
 
         images = _required(inputs.images, "generated images")
         targets = _required(inputs.targets, "target images")
         if score == "lpips" and (reason := _lpips_missing()):
             return _skipped((score,), reason)
+        if score == "lpips" and (marker := non_reference(LPIPS_ALEXNET)):
+            warnings.warn(marker, stacklevel=2)  # the row's warnings: not the reference LPIPS
         function = {
             "lpips": metrics.lpips_distance,
             "ssim": metrics.ssim,

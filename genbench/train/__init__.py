@@ -10,11 +10,17 @@ Family-specific loops live with their families (the GAN loop in genbench-gankit)
 from __future__ import annotations
 
 from genbench.threads import one_cpu_thread
-from genbench.train.checkpoint import load_checkpoint, save_checkpoint, sha256_file, shipped_weights
+from genbench.train.checkpoint import (
+    load_checkpoint,
+    save_checkpoint,
+    sha256_file,
+    shipped_weights,
+)
 from genbench.train.data import RealBatches, to_uint8, to_unit_range
 from genbench.train.ema import EMA
 from genbench.train.grid import save_grid
 from genbench.train.log import LOG_COLUMNS, LossLog
+from genbench.train.network import load_network
 from genbench.train.state import optimizer_tensors, prefixed, restore_optimizer, unprefixed
 from genbench.train.validation import FeatureSpace, FrechetValidator
 
@@ -26,6 +32,7 @@ __all__ = [
     "LossLog",
     "RealBatches",
     "load_checkpoint",
+    "load_network",
     "one_cpu_thread",
     "optimizer_tensors",
     "prefixed",

@@ -72,7 +72,7 @@ def main() -> None:
     for name, (config, _) in ROWS.items():
         line = f"{name:22s} NFE {config.nfe:5d}  estimated {config.nfe * per_step:6.1f} s CPU"
         if args.full:
-            generator = RowLoader(WEIGHTS.path, WEIGHTS.sha256, config)("cpu")
+            generator = RowLoader(WEIGHTS, config)("cpu")
             request = SampleRequest(seeds=seeds, labels=labels)
             cpu, wall = timed(
                 lambda generator=generator, request=request: generator.sample(request)

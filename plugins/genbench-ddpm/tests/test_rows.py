@@ -11,14 +11,20 @@ from pathlib import Path
 
 import pytest
 import torch
-from genbench import GenbenchError, SampleRequest, get_registry
+from genbench import GenbenchError, SampleRequest, Weights, get_registry
 from genbench.testing import assert_model_conforms
+from genbench.train import sha256_file
 
 from genbench_ddpm import sampler
 from genbench_ddpm.config import SamplerConfig
 from genbench_ddpm.plugin import DIGITS, ROWS, SHAPES, RowLoader
 
 ROW_NAMES = sorted(ROWS)
+
+
+def _weights(path: Path) -> Weights:
+    """A tiny checkpoint as a row's registered weights."""
+    return Weights(name="ddpm-tiny", sha256=sha256_file(path), path=str(path))
 
 
 def test_every_row_is_registered_with_its_nfe() -> None:
@@ -50,8 +56,9 @@ def test_row_conforms_on_a_tiny_network(name: str, tiny_checkpoints: dict[str, P
     spec = get_registry().models.get(name)
     config = spec.load.sampler
     short = replace(config, steps=min(config.steps, 4))  # the tiny schedule has 20 steps
-    tiny = str(tiny_checkpoints[spec.dataset])
-    assert_model_conforms(replace(spec, load=RowLoader(tiny, None, short)))
+    tiny = tiny_checkpoints[spec.dataset]
+    weights = _weights(tiny)
+    assert_model_conforms(replace(spec, weights=weights, load=RowLoader(weights, short)))
 
 
 @pytest.mark.parametrize(("condition", "guidance"), [("seed", 0.0), ("request", 2.0)])
@@ -60,7 +67,7 @@ def test_samples_do_not_depend_on_their_micro_batch(
 ) -> None:
     """Requests larger than MICRO_BATCH put a seed in another chunk at another position."""
     n = sampler.MICRO_BATCH + 9
-    generator = RowLoader(str(tiny_checkpoint), None, ROWS["ddpm.digits-ddim10"][1])("cpu")
+    generator = RowLoader(_weights(tiny_checkpoint), ROWS["ddpm.digits-ddim10"][1])("cpu")
     generator.config = replace(generator.config, steps=3, condition=condition, guidance=guidance)
     seeds, labels = list(range(100, 100 + n)), [i % 10 for i in range(n)]
     with torch.inference_mode():
@@ -74,14 +81,16 @@ def test_samples_do_not_depend_on_their_micro_batch(
 
 def test_missing_or_corrupt_weights_say_what_to_do(tmp_path: Path, tiny_checkpoint: Path) -> None:
     config = ROWS["ddpm.digits-ddim10"][1]
-    with pytest.raises(GenbenchError, match=r"genbench train ddpm\.shapes"):
-        RowLoader(str(tmp_path / "absent.safetensors"), None, config, "shapes")("cpu")
+    absent = Weights(name="ddpm-shapes", sha256="0" * 64, path=str(tmp_path / "absent"))
+    with pytest.raises(GenbenchError, match=r"reinstall the plugin.*--weights ddpm-shapes=PATH"):
+        RowLoader(absent, config)("cpu")
+    corrupt = Weights(name="ddpm-shapes", sha256="0" * 64, path=str(tiny_checkpoint))
     with pytest.raises(GenbenchError, match="sha256"):
-        RowLoader(str(tiny_checkpoint), "0" * 64, config)("cpu")
+        RowLoader(corrupt, config)("cpu")
 
 
 def test_labels_out_of_range_are_refused(tiny_checkpoint: Path) -> None:
-    generator = RowLoader(str(tiny_checkpoint), None, ROWS["ddpm.digits-cfg2"][1])("cpu")
+    generator = RowLoader(_weights(tiny_checkpoint), ROWS["ddpm.digits-cfg2"][1])("cpu")
     with pytest.raises(GenbenchError, match=r"labels in 0\.\.9"):
         generator.sample(SampleRequest(seeds=[1], labels=[10]))
 
@@ -98,8 +107,7 @@ PINNED_SHA256 = {
 @pytest.mark.parametrize("network", [DIGITS, SHAPES], ids=lambda network: network.dataset)
 def test_shipped_checkpoint_reproduces_the_pinned_sample(network) -> None:  # type: ignore[no-untyped-def]
     config = SamplerConfig("ddim", 5, condition="request", guidance=2.0)
-    weights = network.weights
-    generator = RowLoader(str(weights.path), weights.sha256, config)("cpu")
+    generator = RowLoader(network.weights, config)("cpu")
     images = generator.sample(SampleRequest(seeds=[0, 1, 2, 3], labels=[0, 1, 2, 3]))
     assert hashlib.sha256(images.numpy().tobytes()).hexdigest() == PINNED_SHA256[network.dataset]
 

@@ -64,13 +64,10 @@ class GANModel:
     sampling: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _load(
-    name: str, weights: Weights, generator: Callable[..., nn.Module], device: str
-) -> GANSampler:
+def _load(weights: Weights, generator: Callable[..., nn.Module], device: str) -> GANSampler:
     from genbench_gankit.sampling import load_sampler
 
-    command = f"genbench train {name} --seed 0 --out runs/{name}"
-    return load_sampler(name, weights, generator, device, command)
+    return load_sampler(weights, generator, device)
 
 
 def gan_model_spec(
@@ -93,7 +90,7 @@ def gan_model_spec(
         resolution=row.resolution,
         channels=row.channels,
         num_classes=row.num_classes,
-        load=partial(_load, row.name, weights, partial(generator, **row.sampling)),
+        load=partial(_load, weights, partial(generator, **row.sampling)),
         weights=weights,
         paper=row.paper,
         license="MIT",

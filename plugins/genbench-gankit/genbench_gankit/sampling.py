@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from genbench import GenbenchError, SampleRequest, Weights
@@ -81,25 +80,16 @@ def export_generator(
 
 
 def load_sampler(
-    model: str,
     weights: Weights,
     build: Callable[..., nn.Module],
     device: str,
-    train_command: str,
 ) -> GANSampler:
-    """Rebuild a generator from shipped weights (sha256 checked) and wrap it for sampling.
+    """Rebuild a generator from its weights (the shipped file, sha256 checked, or the user's
+    ``--weights``) and wrap it for sampling.
 
-    ``build(**config["architecture"])`` makes the untrained network; ``train_command`` is
-    what the error suggests when the weights file is missing.
+    ``build(**config["architecture"])`` makes the untrained network.
     """
-    from genbench.train import load_checkpoint
+    from genbench.train import load_network
 
-    if weights.path is None or not Path(weights.path).is_file():
-        raise GenbenchError(
-            f"model {model!r}: weights file {weights.path} is missing; reinstall the plugin or"
-            f" retrain with `{train_command}`"
-        )
-    tensors, config = load_checkpoint(weights.path, sha256=weights.sha256, device=device)
-    generator = build(**config["architecture"])
-    generator.load_state_dict(tensors)
+    generator, config = load_network(weights, lambda c: build(**c["architecture"]), device)
     return GANSampler(generator.to(device), config["latent_dim"], config.get("num_classes"))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import genbench
 from genbench.seeding import PerSampleNoise, derive_seed
-from genbench.train import load_checkpoint, one_cpu_thread, to_uint8, to_unit_range
+from genbench.train import one_cpu_thread, to_uint8, to_unit_range
 
 if TYPE_CHECKING:
     import torch
@@ -176,21 +176,16 @@ class TranslationSampler:
 
 
 def load_sampler(
-    model: str,
     weights: genbench.Weights,
     build: Callable[..., nn.Module],
     fields: Fields,
     device: str,
 ) -> TranslationSampler:
-    """The shipped network of ``model`` (sha256 checked), rebuilt from its file's config."""
-    if weights.path is None or not Path(weights.path).is_file():
-        raise genbench.GenbenchError(
-            f"model {model!r}: weights file {weights.path} is missing; reinstall the plugin"
-            f" or retrain with `genbench train {model} --seed 0 --out runs/{model}`"
-        )
-    tensors, config = load_checkpoint(weights.path, sha256=weights.sha256, device=device)
-    network = build(**config["architecture"])
-    network.load_state_dict(tensors)
+    """The network of ``model`` rebuilt from its weights' config: the shipped file (sha256
+    checked) or the user's ``--weights``."""
+    from genbench.train import load_network
+
+    network, _ = load_network(weights, lambda config: build(**config["architecture"]), device)
     return TranslationSampler(network.to(device), fields)
 
 
@@ -204,9 +199,9 @@ def _attribute(path: str) -> Any:
 
 
 def _load(
-    name: str, weights: genbench.Weights, network: str, fields: Fields, device: str
+    weights: genbench.Weights, network: str, fields: Fields, device: str
 ) -> TranslationSampler:
-    return load_sampler(name, weights, _attribute(network), fields, device)
+    return load_sampler(weights, _attribute(network), fields, device)
 
 
 def _train(
@@ -255,7 +250,7 @@ class TranslationFamily:
             channels=3,
             inputs=fields.inputs,
             targets=fields.targets,
-            load=partial(_load, name, weights, self.network, fields),
+            load=partial(_load, weights, self.network, fields),
             weights=weights,
             train=partial(_train, name, self.trainer, self.recipe, fields),
             recipe={**self.recipe.as_dict(), **self.architecture(name)},

@@ -211,7 +211,7 @@ def test_training_resumes_exactly_and_ships_the_best_validated_network(
     _, shipped = load_checkpoint(straight)
     assert shipped["val_fid"] == min(fids[2], fids[4]) and shipped["architecture"] == {"width": 3}
     weights = genbench.Weights(name="toy.colour", sha256=genbench_sha(resumed), path=str(resumed))
-    sampler = load_sampler("toy.colour", weights, _Colouriser, fields, "cpu")
+    sampler = load_sampler(weights, _Colouriser, fields, "cpu")
     grey = torch.full((2, 1, 4, 4), 128, dtype=torch.uint8)
     assert sampler.sample(genbench.SampleRequest(seeds=[0, 1], inputs=grey)).shape == (2, 3, 4, 4)
     with pytest.raises(genbench.GenbenchError, match="another run"):

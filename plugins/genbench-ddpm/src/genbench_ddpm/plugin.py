@@ -136,24 +136,21 @@ ROWS: dict[str, tuple[Network, SamplerConfig, str]] = {
 
 @dataclass(frozen=True)
 class RowLoader:
-    """``load(device)`` of a row: the network from ``checkpoint``, sampled as ``sampler`` says."""
+    """``load(device)`` of a row: the network of ``weights`` (the shipped file, or the user's
+    ``--weights``), sampled as ``sampler`` says."""
 
-    checkpoint: str
-    sha256: str | None
+    weights: Weights
     sampler: SamplerConfig
-    dataset: str = "digits"
 
     def __call__(self, device: str = "cpu") -> Any:
-        from genbench_ddpm.sampler import DiffusionGenerator
-        from genbench_ddpm.train import load_model
+        from genbench.train import load_network
 
-        if not Path(self.checkpoint).is_file():
-            raise genbench.GenbenchError(
-                f"DDPM weights {self.checkpoint} are missing: reinstall genbench-ddpm, or train"
-                f" them with `genbench train ddpm.{self.dataset}` and point a row at the result"
-            )
-        network, schedule, _ = load_model(self.checkpoint, self.sha256, device)
-        return DiffusionGenerator(network, schedule, self.sampler, device)
+        from genbench_ddpm.sampler import DiffusionGenerator
+        from genbench_ddpm.train import build, for_sampling
+
+        network, config = load_network(self.weights, lambda c: build(c)[0], device)
+        _, schedule = build(config)
+        return DiffusionGenerator(for_sampling(network, device), schedule, self.sampler, device)
 
 
 def _train(recipe: Mapping[str, Any], steps: int | None = None, **kwargs: Any) -> Path:
@@ -203,14 +200,4 @@ def row_spec(
 @genbench.hookimpl
 def genbench_register_models(register: Callable[[ModelSpec], None]) -> None:
     for name, (network, sampler, description) in ROWS.items():
-        weights = network.weights
-        assert weights.path is not None
-        register(
-            row_spec(
-                name,
-                network,
-                sampler,
-                description,
-                RowLoader(weights.path, weights.sha256, sampler, network.dataset),
-            )
-        )
+        register(row_spec(name, network, sampler, description, RowLoader(network.weights, sampler)))

@@ -89,10 +89,15 @@ def load_model(
     tensors, config = load_checkpoint(path, sha256=sha256, device=device)
     network, schedule = build(config)
     network.load_state_dict(tensors)
+    return for_sampling(network, device), schedule, config
+
+
+def for_sampling(network: UNet, device: str) -> UNet:
+    """``network`` on ``device`` in eval mode, without gradients, NHWC on a CPU."""
     network = network.to(device).eval().requires_grad_(False)
     if torch.device(device).type == "cpu":
         network = network.to(memory_format=torch.channels_last)
-    return network, schedule, config
+    return network
 
 
 def _identity(config: dict[str, Any]) -> dict[str, Any]:
