@@ -176,9 +176,13 @@ class _Head:
 
 @pytest.fixture
 def small_shapes():  # type: ignore[no-untyped-def]
-    shapes = genbench.get_registry().datasets.get("shapes")
+    registry = genbench.get_registry()
+    shapes = registry.datasets.get("shapes")
     small = replace(shapes, name="shapes-head", splits={"train": 600}, load=_Head)
-    genbench.get_registry().datasets.add(small)
+    owner = next(
+        p for p in registry.plugins.values() if "shapes" in p.registered.get("dataset", [])
+    )
+    registry.add("dataset", small, owner)  # registered as shapes' own plugin did
     yield small.name
     genbench.reset_registry()
 
