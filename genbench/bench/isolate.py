@@ -27,8 +27,8 @@ from genbench.bench.config import RunConfig, resolve_device
 from genbench.bench.execute import JobRunner, base_row, load_reference
 from genbench.bench.plan import Job, make_plan
 from genbench.bench.store import atomic_write, row_json
-from genbench.data.user import dataset_argument
 from genbench.bench.watchdog import Watchdog, timed_out
+from genbench.data.user import dataset_argument
 from genbench.distributed import World
 
 STARTUP_S = 120.0
