@@ -119,5 +119,10 @@ def test_check_writable_tells_files_from_folders(tmp_path):
         check_writable(tmp_path / "file", "--out")
     with pytest.raises(GenbenchError, match="is a folder, not a file"):
         check_writable(tmp_path, "--save-stats", folder=False)
-    assert check_writable(tmp_path / "new" / "run", "--out").is_dir()
+    # a missing folder is probed in its nearest existing parent, not made: a run stopped by a
+    # later check leaves nothing behind
+    assert check_writable(tmp_path / "new" / "run", "--out") == tmp_path / "new" / "run"
+    assert not (tmp_path / "new").exists()
+    with pytest.raises(GenbenchError, match="a part of the path is a file"):
+        check_writable(tmp_path / "file" / "run", "--out")
     assert not leftovers(tmp_path)
