@@ -138,6 +138,10 @@ def table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = frame.drop(columns="failed").reset_index(drop=True)
     if primary is not None and primary in frame.columns:
         frame.insert(0, "rank", pd.array(ranks(frame, primary, not ascending), dtype="Int64"))
+        # "significantly better" is not transitive: a row can have a worse rank than the row
+        # below it (FID 28.56 rank 3 above 28.6 rank 2); the table reads top-down by rank
+        frame = frame.sort_values("rank", kind="stable", na_position="last")
+        frame = frame.reset_index(drop=True)
     return frame
 
 
@@ -233,11 +237,16 @@ OTHER_TABLES = ("sanity",)
 
 
 def leaderboard_csvs(folder: Path) -> list[Path]:
-    """The leaderboard CSVs under ``folder``, not those of :data:`OTHER_TABLES`."""
+    """The leaderboard CSVs under ``folder`` (``<task>.csv``, ``<task>--protocol-<id>.csv``),
+    not those of :data:`OTHER_TABLES` nor other tables published beside them (a study's
+    ``stylegan-latent-spaces.csv``)."""
+    from genbench.spec import TASKS
+
     return [
         path
         for path in sorted(folder.rglob("*.csv"))
         if not set(path.relative_to(folder).parts[:-1]) & set(OTHER_TABLES)
+        and path.stem.split("--")[0] in TASKS
     ]
 
 
