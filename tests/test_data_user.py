@@ -72,7 +72,9 @@ def test_run_scores_against_the_folder_and_caches_its_features(folder: Path, tmp
     assert cached
     _cli(*args, "--out", str(tmp_path / "b"), "--isolate")
     (again,) = (tmp_path / "b" / "results").glob("*.json")
-    assert json.loads(again.read_text())["fid"] == row["fid"]
+    # the isolated worker samples at torch's default thread count, this process at whatever
+    # an earlier test left: matrix products may differ in the last bits (1e-12 relative seen)
+    assert json.loads(again.read_text())["fid"] == pytest.approx(row["fid"], rel=1e-9)
     assert sorted((subdir("features") / name).iterdir()) == cached  # reused, not recomputed
 
 
