@@ -81,15 +81,13 @@ def load_reference(group: Group, jobs: list[Job], device: str, world: World) -> 
 def _real_features(group: Group, extractor: Any, split: str) -> dict[str, Any]:
     """Features of real images: cached for the ``image`` field; a translation model's other
     target field (e.g. a CycleGAN domain) is extracted here, uncached."""
-    from genbench.features.reference import reference_features
+    from genbench.features.reference import field_features, reference_features
 
     n = group.dataset.n_reference if split == group.split else None
     if group.field == "image":
         return dict(reference_features(group.dataset, split, extractor, n=n))
     data = group.dataset.load(split)
-    n = n or len(data)
-    batches = (data.read(group.field, range(i, min(i + 256, n))) for i in range(0, n, 256))
-    return dict(extractor.extract(batches, total=n))
+    return field_features(data, group.field, n or len(data), extractor)
 
 
 class JobRunner:

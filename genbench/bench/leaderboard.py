@@ -273,7 +273,7 @@ def published_csvs(sources: Iterable[Path | str]) -> list[Path]:
         if source.is_file() and source.suffix == ".csv":
             paths.append(source)
         elif source.is_dir():
-            paths += sorted(p for p in source.rglob("*.csv") if not p.name.startswith("."))
+            paths += leaderboard_csvs(source)
         else:
             raise GenbenchError(f"{source}: no published leaderboard folder or CSV file there")
     return [path for path in paths if _has_schema(path)]

@@ -116,3 +116,11 @@ def reference_features(
     )
     _write(path, key, arrays)
     return arrays
+
+
+def field_features(
+    data: DatasetSplit, field: str, n: int, extractor: Extractor
+) -> dict[str, np.ndarray]:
+    """Extractor outputs on the first ``n`` items of a split's ``field`` other than
+    ``image`` (a translation's target domain, e.g. ``domain_b``); not cached."""
+    return dict(extractor.extract(read_batches(data, n, FEATURE_CHUNK, field=field), total=n))

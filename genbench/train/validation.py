@@ -38,6 +38,7 @@ class FeatureSpace:
         field: str = "image",
     ) -> None:
         from genbench.features import load_extractor, reference_features
+        from genbench.features.reference import field_features
         from genbench.plugins import get_registry
 
         spec = get_registry().datasets.get(dataset)
@@ -49,9 +50,7 @@ class FeatureSpace:
         else:
             data = spec.load(spec.reference_split)
             total = len(data) if n_reference is None else min(n_reference, len(data))
-            starts = range(0, total, 256)
-            batches = (data.read(field, range(i, min(i + 256, total))) for i in starts)
-            self.reference = self.extractor.extract(batches, total=total)
+            self.reference = field_features(data, field, total, self.extractor)
 
     def __call__(self, images: torch.Tensor) -> dict[str, np.ndarray]:
         """Every output of the net (``"features"``, ``"logits"``, ...) on uint8 images, as
