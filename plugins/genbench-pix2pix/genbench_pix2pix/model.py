@@ -10,6 +10,12 @@ statistics, is exactly that. Dropout (0.5) on the first three decoder layers is 
 noise, kept on at test time as the paper does; at sampling each mask comes from the
 sample's own random stream.
 
+Colourisation (``keep_luma``): the output's luma is the input's, as in the pix2pix
+authors' colourisation setting (Lab colour, the input is L and the network predicts a and
+b). Here the network predicts RGB and each pixel is shifted equally in R, G and B so that its
+ITU-R 601 luma, the weights of shapes' ``gray`` field, equals the input's; the weights sum
+to 1, so the shift changes the luma by exactly itself.
+
 Discriminator: a conditional PatchGAN (genbench_gankit.patchgan) on the input and the
 output stacked along channels.
 """
@@ -23,6 +29,7 @@ from torch import nn
 from genbench.seeding import PerSampleNoise
 
 DROPOUT = 0.5
+LUMA = (0.299, 0.587, 0.114)  # ITU-R 601 luma of R, G, B
 
 
 class SeededDropout(nn.Module):
@@ -65,8 +72,12 @@ class UNetGenerator(nn.Module):
         out_channels: int = 3,
         widths: tuple[int, ...] = (32, 64, 128, 128, 128),
         dropout_layers: int = 3,
+        keep_luma: bool = False,
     ) -> None:
         super().__init__()
+        if keep_luma and (in_channels, out_channels) != (1, 3):
+            raise ValueError("keep_luma maps a grey input to an RGB output (1 → 3 channels)")
+        self.keep_luma = keep_luma
         widths = tuple(widths)
         self.encoder = nn.ModuleList([nn.Conv2d(in_channels, widths[0], 4, 2, 1)])
         for index in range(1, len(widths)):
@@ -82,6 +93,13 @@ class UNetGenerator(nn.Module):
         self.dropout = nn.ModuleList(SeededDropout() for _ in range(dropout_layers))
 
     def forward(self, x: torch.Tensor, noise: PerSampleNoise | None = None) -> torch.Tensor:
+        out = self._translate(x, noise)
+        if not self.keep_luma:
+            return out
+        luma = sum(weight * out[:, c : c + 1] for c, weight in enumerate(LUMA))
+        return out + (x - luma)
+
+    def _translate(self, x: torch.Tensor, noise: PerSampleNoise | None) -> torch.Tensor:
         skips = []
         for layer in self.encoder:
             x = layer(x)

@@ -22,7 +22,7 @@ FAMILY = TranslationFamily(
 # sha256 of each shipped generator; README.md (the model card) says how it was trained.
 SHA256 = {
     "pix2pix.shapes-edges": "0137983d7c32028fcf1a9027dfb33564f3f5dde1facedbb47bce766f8fa69779",
-    "pix2pix.shapes-gray": "94bfa807ddfe49fa973e8854f68df9c0249a4e16496c503b1294a24069d5dcbb",
+    "pix2pix.shapes-gray": "7924b70c0ff44f44cd186f9b20cbc046a0ab8907c65ab5940d5abaf51eb971ee",
     "pix2pix.shapes-semantic": "c63f15a213a73ecd490728f14b6639b32d1c40363ad4371df7d2ae3e270cf940",
 }
 WHAT = {

@@ -39,4 +39,5 @@ def architecture(model: str) -> dict[str, Any]:
         "out_channels": 3,
         "widths": [32, 64, 128, 128, 128],
         "dropout_layers": 3,
+        "keep_luma": FIELDS[model].inputs == "gray",
     }

@@ -18,7 +18,7 @@ torch.set_num_threads(1)
 # sha256 of genbench_gankit.translation_checks.sample_digest, pinned at release
 PINNED_SAMPLES = {
     "pix2pix.shapes-edges": "dd738c86fa0e588f1dc9da28f3f75df3a2915ab9e8fb62a277b3d9707078305b",
-    "pix2pix.shapes-gray": "b729b2459dde222abd1aa0feafe14962bdc8f1ad505e26bf040b763c15e3e2b2",
+    "pix2pix.shapes-gray": "7916a3de35638cd4f4f2e8b9eb130b18043b90feb178d4f9fd06c001f7415a44",
     "pix2pix.shapes-semantic": "72f0ee5737f82e529db6d7ffb3d70e4cb59e4331b51d8c15abbd7e0c4f2aa980",
 }
 
@@ -54,3 +54,17 @@ def test_dropout_at_sampling_makes_the_seed_matter() -> None:
 @pytest.mark.parametrize("name", FIELDS)
 def test_shipped_weights_reproduce_the_pinned_samples(name: str) -> None:
     assert sample_digest(name) == PINNED_SAMPLES[name]
+
+
+def test_keep_luma_gives_the_output_the_inputs_luma() -> None:
+    from genbench_pix2pix.model import LUMA, UNetGenerator
+
+    torch.manual_seed(0)
+    network = UNetGenerator(in_channels=1, out_channels=3, keep_luma=True)
+    grey = torch.rand(2, 1, 32, 32) * 2 - 1
+    out = network(grey)
+    luma = sum(weight * out[:, c : c + 1] for c, weight in enumerate(LUMA))
+    torch.testing.assert_close(luma, grey)
+    assert out.std(dim=1).mean() > 0.01  # colour is still the network's: channels differ
+    with pytest.raises(ValueError, match="1 → 3"):
+        UNetGenerator(in_channels=10, out_channels=3, keep_luma=True)
