@@ -19,7 +19,7 @@ ARCHITECTURE = {
     "resolution": 32,
 }
 
-SHA256 = "f43d68061c8a40267713c0344a59e5edb44402c2ccf1269ba44bde41d788e544"
+SHA256 = "f9311ba1e4d4affb5d3f413f380294eb87580e3ce1ad9d6a5aee1b763479f476"
 
 PAPER = "https://arxiv.org/abs/1812.04948"
 

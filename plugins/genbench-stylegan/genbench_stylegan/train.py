@@ -20,7 +20,7 @@ from __future__ import annotations
 from genbench_gankit.recipe import GANNetworks, karras_recipe
 from genbench_gankit.registration import GANModel, LazyNetwork
 
-RECIPE = karras_recipe(steps=12000)
+RECIPE = karras_recipe(steps=20000)
 
 
 # generator(**architecture): the untrained network that shipped weights are loaded into

@@ -17,11 +17,11 @@ class TestStyleGAN(GANFamilyChecks):
     build = staticmethod(build)
     # sha256 of the uint8 samples of genbench_gankit.checks.sample_digest, pinned at release
     pinned_samples: ClassVar[dict[str, str]] = {
-        "stylegan.shapes": "6be2115fd570c783d26fcb03e1640b806d7692eb578deeb63cb9e001d8db8df8",
+        "stylegan.shapes": "abeb544ea415f1f60a677626921997e831570938f2b7052810c08fad261f3d2d",
         "stylegan.shapes-psi0.7": (
-            "c364a1c345a1e437b17a1ed606de0ded4588aaa1c1dc483e7e44ec9b8f5c236d"
+            "d3c5670fd86c6f666fa1866bc5bf6dbe9e1e7367ab2ce128eaff0bb3b5e3900b"
         ),
         "stylegan.shapes-psi0.5": (
-            "7c172a01eddfd3375a0dfb9a4a951fa8456dbc2b5daff1f1c23eb54e3e90660c"
+            "fc83de6b0858c090040a3a28e38ffddd0b582b62113703a7f7d0f9f4f46d2df9"
         ),
     }
