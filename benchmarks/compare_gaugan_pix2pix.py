@@ -20,20 +20,10 @@ import torch
 import genbench
 from genbench.metrics import bootstrap_fid, fid_from_features
 from genbench.seeding import sample_seeds
-from genbench.weights import resolve
+from genbench.train import FeatureSpace
 
 MODELS = ("gaugan.shapes", "pix2pix.shapes-semantic")
 REFERENCE = 5000
-
-
-def features(net, images: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """In the harness's fixed chunks of 128, so the values equal the leaderboard's."""
-    with torch.inference_mode():
-        chunks = [
-            net(torch.from_numpy(images[i : i + 128]))["features"]
-            for i in range(0, len(images), 128)
-        ]
-        return torch.cat(chunks).double().numpy()
 
 
 def main() -> None:
@@ -43,12 +33,14 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    held_out_size = len(genbench.get_registry().datasets.get("shapes").load("test"))
+    if not 2 <= args.n <= held_out_size:
+        parser.error(f"--n {args.n}: choose 2 to {held_out_size} held-out scenes")
     torch.set_num_threads(1)
     registry = genbench.get_registry()
     shapes = registry.datasets.get("shapes")
-    space = registry.feature_extractors.get(shapes.default_features)
-    net = space.load("cpu", resize=space.resize_modes[0], weights_path=resolve(space.weights))
-    real = features(net, shapes.load("train").read("image", range(REFERENCE)))
+    space = FeatureSpace("shapes", n_reference=REFERENCE)  # the leaderboard's reference
+    real = space.reference["features"].astype(np.float64)
     test = shapes.load("test")
     maps = torch.from_numpy(test.read("semantic", range(args.n)))
     targets = test.read("image", range(args.n))
@@ -58,7 +50,7 @@ def main() -> None:
     for name in MODELS:
         with torch.inference_mode():
             outputs = registry.models.get(name).load("cpu").sample(request).numpy()
-        fake = fakes[name] = features(net, outputs)
+        fake = fakes[name] = space.features(outputs)
         low, high = bootstrap_fid(real, fake, resamples=50, seed=args.seed)
         ssims[name] = np.array(
             [

@@ -30,24 +30,14 @@ import pandas as pd
 import torch
 
 import genbench
-from genbench.metrics import fid_from_features
+from genbench.files import check_writable
 from genbench.seeding import sample_seeds
-from genbench.weights import resolve
+from genbench.train import FeatureSpace
 
 MODEL = "pix2pix.shapes-gray"
 REFERENCE = 5000
 COLOURS = ("red", "green", "blue")
 LUMA = np.array([0.299, 0.587, 0.114])  # ITU-R 601, the weights of shapes' ``gray`` field
-
-
-def features(net, images: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """In the harness's fixed chunks of 128, so the values equal the leaderboard's."""
-    with torch.inference_mode():
-        chunks = [
-            net(torch.from_numpy(images[i : i + 128]))["features"]
-            for i in range(0, len(images), 128)
-        ]
-        return torch.cat(chunks).double().numpy()
 
 
 def ssim_per_image(images: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -111,13 +101,18 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=Path("leaderboards/shapes"))
     args = parser.parse_args()
+    held_out_size = len(genbench.get_registry().datasets.get("shapes").load("test"))
+    if not 2 <= args.n <= held_out_size:
+        parser.error(f"--n {args.n}: choose 2 to {held_out_size} held-out scenes")
+    try:
+        check_writable(args.out, "--out")
+    except genbench.GenbenchError as error:
+        parser.error(str(error))
     torch.set_num_threads(1)
     registry = genbench.get_registry()
     shapes = registry.datasets.get("shapes")
-    space = registry.feature_extractors.get(shapes.default_features)
-    net = space.load("cpu", resize=space.resize_modes[0], weights_path=resolve(space.weights))
+    space = FeatureSpace("shapes", n_reference=REFERENCE)  # the leaderboard's reference
     train, test = shapes.load("train"), shapes.load("test")
-    real = features(net, train.read("image", range(REFERENCE)))
     held_out = range(args.n)
     targets, gray = test.read("image", held_out), test.read("gray", held_out)
     mask, colours = main_object(test, held_out)
@@ -147,7 +142,7 @@ def main() -> None:
             {
                 "outputs": name,
                 "ssim": ssim_per_image(images, targets).mean(),
-                "fid": fid_from_features(real, features(net, images)),
+                "fid": space.fid(space.features(images)),
                 "main_colour_right": (object_colour(images, mask) == colours).mean(),
             }
         )

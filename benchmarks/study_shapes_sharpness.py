@@ -22,21 +22,10 @@ import torch.nn.functional as F
 import genbench
 from genbench.data import shapes_render
 from genbench.data.shapes import scene_seeds
-from genbench.metrics import fid_from_features
-from genbench.sanity.checks import _blurred as blurred  # the sanity suite's blur
-from genbench.weights import resolve
+from genbench.sanity.checks import gaussian_blur
+from genbench.train import FeatureSpace
 
 REFERENCE = 5000
-
-
-def features(net, images: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """In the harness's fixed chunks of 128, so the values equal the leaderboard's."""
-    with torch.inference_mode():
-        chunks = [
-            net(torch.from_numpy(images[i : i + 128]))["features"]
-            for i in range(0, len(images), 128)
-        ]
-        return torch.cat(chunks).double().numpy()
 
 
 def as_uint8(images: torch.Tensor | np.ndarray) -> np.ndarray:
@@ -53,12 +42,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
     args = parser.parse_args()
+    held_out_size = len(genbench.get_registry().datasets.get("shapes").load("test"))
+    if not 2 <= args.n <= held_out_size:
+        parser.error(f"--n {args.n}: choose 2 to {held_out_size} held-out scenes")
     torch.set_num_threads(1)
-    registry = genbench.get_registry()
-    shapes = registry.datasets.get("shapes")
-    space = registry.feature_extractors.get(shapes.default_features)
-    net = space.load("cpu", resize=space.resize_modes[0], weights_path=resolve(space.weights))
-    real = features(net, shapes.load("train").read("image", range(REFERENCE)))
+    space = FeatureSpace("shapes", n_reference=REFERENCE)  # the leaderboard's reference
     scenes = shapes_render.draw_scenes(scene_seeds("test", range(args.n)))
     images, _ = shapes_render.render(scenes)
 
@@ -70,7 +58,7 @@ def main() -> None:
         "held-out scenes": images,
         "without pixel noise": rendered(0.0),
         "twice the pixel noise": rendered(2.0),
-        **{f"blurred, σ = {s}": blurred(images, s) for s in (0.5, 1.0, 1.5)},
+        **{f"blurred, σ = {s}": gaussian_blur(images, s) for s in (0.5, 1.0, 1.5)},
         **{
             f"reduced to {size}×{size}, enlarged ({mode})": reduced(images, size, mode)
             for size in (16, 8)
@@ -78,9 +66,9 @@ def main() -> None:
         },
         "uniform noise": np.random.default_rng(0).integers(0, 256, images.shape, np.uint8),
     }
-    print(f"FID ({space.name}, {args.n} held-out scenes vs {REFERENCE} training images)")
+    print(f"FID ({space.extractor.name}, {args.n} held-out scenes vs {REFERENCE} training images)")
     for name, variant in variants.items():
-        print(f"  {name:<38} {fid_from_features(real, features(net, variant)):8.1f}")
+        print(f"  {name:<38} {space.fid(space.features(variant)):8.1f}")
 
 
 if __name__ == "__main__":

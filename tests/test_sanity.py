@@ -105,4 +105,4 @@ def test_blur_is_scipys_gaussian_filter(sigma: float) -> None:
     images = np.random.default_rng(0).integers(0, 256, (3, 3, 20, 20)).astype(np.uint8)
     smooth = ndimage.gaussian_filter(images.astype(np.float64), sigma=(0, 0, sigma, sigma))
     expected = np.clip(np.rint(smooth), 0, 255).astype(np.uint8)
-    np.testing.assert_array_equal(checks._blurred(images, sigma), expected)
+    np.testing.assert_array_equal(checks.gaussian_blur(images, sigma), expected)

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from genbench.train import (
+    FeatureSpace,
     RealBatches,
     optimizer_tensors,
     restore_optimizer,
@@ -33,6 +34,19 @@ def test_real_batches_cover_each_epoch_once_in_a_seeded_order() -> None:
     assert not torch.equal(
         data.batch(5)[0], RealBatches("digits", "train", 64, 2, "cpu").batch(5)[0]
     )
+
+
+def test_a_feature_space_scores_images_as_the_benchmark_extracts_them() -> None:
+    import numpy as np
+
+    from genbench import get_registry
+
+    space = FeatureSpace("digits", n_reference=300)  # 300: more than one chunk of 128
+    images = get_registry().datasets.get("digits").load("train").read("image", range(300))
+    features = space.features(images)
+    # the reference went through the harness's cached extraction of the same images
+    np.testing.assert_array_equal(features, np.asarray(space.reference["features"], np.float64))
+    assert space.fid(features) < 1e-6
 
 
 def test_optimizer_state_survives_safetensors_names() -> None:

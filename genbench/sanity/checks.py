@@ -242,7 +242,7 @@ def _degraded(
 
 def blur(data: SanityData, settings: Settings) -> list[Result]:
     """Gaussian blur of growing σ (pixels): fidelity falls, distances rise."""
-    return _degraded(data, settings, "Gaussian blur σ", settings.blurs, _blurred)
+    return _degraded(data, settings, "Gaussian blur σ", settings.blurs, gaussian_blur)
 
 
 def noise(data: SanityData, settings: Settings) -> list[Result]:
@@ -256,7 +256,7 @@ def noise(data: SanityData, settings: Settings) -> list[Result]:
     return _degraded(data, settings, "additive noise std", settings.noises, noisy)
 
 
-def _blurred(images: np.ndarray, sigma: float) -> np.ndarray:
+def gaussian_blur(images: np.ndarray, sigma: float) -> np.ndarray:
     """A Gaussian blur of each channel: scipy.ndimage.gaussian_filter's kernel (truncated at
     4 sigma) and border (mirrored, the edge pixel repeated), applied separably."""
     if sigma == 0:
